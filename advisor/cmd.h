@@ -1,0 +1,102 @@
+/*
+ * The command layer: the command table, option parsing and exit codes.
+ *
+ * Each subcommand lives in its own cmd-NAME.c and exports one struct
+ * cmd_entry.  Only this layer prints diagnostics and picks exit codes.
+ */
+#ifndef ADVISOR_CMD_H
+#define ADVISOR_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+#ifndef ADVISOR_VERSION
+#define ADVISOR_VERSION "0.1.0"
+#endif
+
+/* Exit codes: a contract (docs/cli.md). */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,		/* unknown option, missing argument */
+	EXIT_INPUT = 2,		/* invalid profile, rule, knowledge file or cache */
+	EXIT_ENV = 3,		/* a probe or the environment failed */
+	EXIT_CHANGED = 4,	/* diff: the recommendation changed */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;	/* one or more lines, without "usage: " */
+	const char *summary;	/* one line for --help */
+	const char *help;	/* option descriptions for "advisor help NAME" */
+	int (*exec)(int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_recommend_entry;
+extern const struct cmd_entry cmd_rules_entry;
+extern const struct cmd_entry cmd_diff_entry;
+
+/* NULL-terminated table of every command, in --help order. */
+extern const struct cmd_entry *const cmd_table[];
+
+const struct cmd_entry *cmd_find(const char *name);
+void cmd_print_help(FILE *out);
+void cmd_print_command_help(const struct cmd_entry *c, FILE *out);
+
+/*
+ * Option parsing.  Options and operands may be mixed; "--" ends options.
+ * --name=value and --name value both work; short options take their value
+ * in the next argument.  Unknown options are a usage error with a
+ * "did you mean" suggestion.
+ */
+struct opt_spec {
+	const char *name;	/* long name without dashes */
+	char shortname;		/* 0 for none */
+	bool has_arg;
+	int id;			/* returned by opts_next */
+};
+
+struct opts {
+	const char *cmd;
+	const struct opt_spec *specs;	/* terminated by a row with name NULL */
+	int argc;
+	char **argv;
+	int i;
+	bool done;		/* "--" seen */
+	const char *arg;	/* value of the last option */
+	char **operands;	/* collected operands */
+	int noperands;
+};
+
+void opts_init(struct opts *o, const char *cmd, const struct opt_spec *specs,
+	       int argc, char **argv);
+void opts_release(struct opts *o);
+/*
+ * Next option id, 0 at the end (operands are collected in o->operands), or
+ * -1 after printing a usage error to stderr.
+ */
+int opts_next(struct opts *o);
+
+/* Print a usage error for cmd ("advisor CMD: MESSAGE") and return EXIT_USAGE. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print diagnostics to stderr. */
+void cmd_print_diags(const struct diags *d);
+
+/*
+ * Global flags shared by every command (set by main before dispatch).
+ */
+extern bool cmd_quiet;
+
+/* The exact command line, for the report's Method section. */
+extern int cmd_argc;
+extern char **cmd_argv;
+
+/* Closest candidate to word by edit distance, or NULL when none is close. */
+const char *suggest(const char *word, const char *const *candidates, size_t n);
+
+#endif

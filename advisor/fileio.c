@@ -1,0 +1,144 @@
+/*
+ * File input and atomic output.  The temporary file is made with mkstemp in
+ * the target's own folder (rename is atomic only within one file system) and
+ * its name is remembered so that a signal handler can remove it.
+ */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+int file_read(const char *path, size_t cap, char **out, size_t *len, struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	FILE *f = NULL;
+	char chunk[65536];
+	size_t n;
+	int rc = -1;
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	*out = NULL;
+	*len = 0;
+	if (is_stdin) {
+		f = stdin;
+	} else {
+		struct stat st;
+
+		f = fopen(path, "rb");
+		if (f == NULL) {
+			diag_error(d, path, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			diag_error(d, path, "cannot read '%s': Is a directory", path);
+			goto out;
+		}
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > cap) {
+			diag_error(d, path, "file is larger than the limit of %zu bytes", cap);
+			goto out;
+		}
+		buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		diag_error(d, path, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	*len = b.len;
+	*out = buf_detach(&b);
+	rc = 0;
+out:
+	if (f && !is_stdin)
+		fclose(f);
+	buf_release(&b);
+	return rc;
+}
+
+bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len,
+		      bool overwrite, struct diags *d)
+{
+	char *dircopy = NULL, *tmp = NULL;
+	int fd = -1, rc = -1;
+
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			diag_error(d, "-", "cannot write to standard output: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (!overwrite && file_exists(path)) {
+		diag_error(d, path, "'%s' already exists (use --force to overwrite it)", path);
+		return -1;
+	}
+	dircopy = xstrdup(path);
+	tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	/* mkstemp makes the file 0600; an output file is an ordinary document. */
+	{
+		mode_t mask = umask(0);
+
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0 && tmp)
+		unlink(tmp);
+	free(tmp);
+	free(dircopy);
+	return rc;
+}

@@ -1,0 +1,81 @@
+/*
+ * advisor: parse global options and dispatch to a command.  Everything else
+ * lives in libadvisor.a.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static int finish(int rc)
+{
+	/* A report that could not be written is not a success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "advisor: cannot write to standard output: %s\n", strerror(errno));
+		return rc == EXIT_OK ? EXIT_ENV : rc;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd_entry *c;
+	const char *names[16];
+	size_t n = 0;
+	int i = 1;
+
+	cmd_argc = argc;
+	cmd_argv = argv;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			cmd_quiet = true;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			cmd_print_help(stdout);
+			return finish(EXIT_OK);
+		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			printf("advisor %s\n", ADVISOR_VERSION);
+			return finish(EXIT_OK);
+		} else {
+			return cmd_usage_error(NULL, "unknown option '%s'", a);
+		}
+	}
+	if (i >= argc) {
+		cmd_print_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 1 >= argc) {
+			cmd_print_help(stdout);
+			return finish(EXIT_OK);
+		}
+		c = cmd_find(argv[i + 1]);
+		if (c == NULL)
+			return cmd_usage_error(NULL, "unknown command '%s'", argv[i + 1]);
+		cmd_print_command_help(c, stdout);
+		return finish(EXIT_OK);
+	}
+	c = cmd_find(argv[i]);
+	if (c == NULL) {
+		const char *s;
+
+		for (size_t k = 0; cmd_table[k] && n < 16; k++)
+			names[n++] = cmd_table[k]->name;
+		s = suggest(argv[i], names, n);
+		if (s)
+			return cmd_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", argv[i], s);
+		return cmd_usage_error(NULL, "unknown command '%s'", argv[i]);
+	}
+	/* Commands see their own name as argv[0], and -q/--help among options. */
+	for (int k = i + 1; k < argc; k++) {
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+			cmd_print_command_help(c, stdout);
+			return finish(EXIT_OK);
+		}
+		if (strcmp(argv[k], "--") == 0)
+			break;
+	}
+	return finish(c->exec(argc - i, argv + i));
+}
