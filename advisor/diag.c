@@ -27,7 +27,7 @@ void diags_release(struct diags *d)
 	diags_init(d);
 }
 
-static char *copy_line(const char *src, size_t srclen, int line)
+char *diag_copy_line(const char *src, size_t srclen, int line)
 {
 	size_t i = 0, start, end;
 	int cur = 1;
@@ -68,7 +68,7 @@ void diag_vadd(struct diags *d, enum diag_level level, const char *file,
 	g->line = line;
 	g->col = col;
 	g->msg = xvasprintf(fmt, ap);
-	g->source_line = copy_line(src, srclen, line);
+	g->source_line = diag_copy_line(src, srclen, line);
 }
 
 void diag_add(struct diags *d, enum diag_level level, const char *file,
@@ -170,4 +170,21 @@ void diag_offset_to_place(const char *src, size_t srclen, size_t off,
 	}
 	*line = l;
 	*col = c;
+}
+
+void diags_sort(struct diags *d, size_t from)
+{
+	/* Insertion sort: stable, and the lists are short. */
+	for (size_t i = from + 1; i < d->n; i++) {
+		struct diag t = d->v[i];
+		size_t j = i;
+
+		while (j > from && strcmp(d->v[j - 1].file, t.file) == 0 &&
+		       (d->v[j - 1].line > t.line ||
+			(d->v[j - 1].line == t.line && d->v[j - 1].col > t.col))) {
+			d->v[j] = d->v[j - 1];
+			j--;
+		}
+		d->v[j] = t;
+	}
 }

@@ -55,6 +55,12 @@ void diag_error(struct diags *d, const char *file, const char *fmt, ...)
 /* Print every diagnostic to out, in the order recorded. */
 void diags_print(const struct diags *d, FILE *out);
 
+/* Line `line` (1-based) of src as a fresh string, or NULL when out of range. */
+char *diag_copy_line(const char *src, size_t srclen, int line);
+
+/* Sort the diagnostics from index `from` on by place, keeping equal places in order. */
+void diags_sort(struct diags *d, size_t from);
+
 /* Move every diagnostic of src to the end of dst. */
 void diags_move(struct diags *dst, struct diags *src);
 
