@@ -499,8 +499,10 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 		goto out;
 	L.errors += L.y.problems;
 	root = ydoc_root(&L.y);
-	if (ydoc_expect_map(&L.y, d, root, "the profile") < 0)
+	if (root->type != YAML_MAPPING_NODE) {
+		ydoc_error(&L.y, d, root, "a profile must be a YAML mapping of keys to values");
 		goto out;
+	}
 	if (ydoc_check_keys(&L.y, d, root, top_keys, N(top_keys), NULL) < 0)
 		fail(&L);
 	vnode = ydoc_get(&L.y, root, "version");

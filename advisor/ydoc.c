@@ -84,6 +84,15 @@ static void parser_error(struct ydoc *y, struct diags *d, yaml_parser_t *p)
 	if (p->error == YAML_READER_ERROR) {
 		/* Reader errors leave problem_mark at 0:0; the offset is right. */
 		off = p->problem_offset;
+		/* A bad trailing octet: point at the character it belongs to. */
+		if (strstr(problem, "trailing") && off > 0 && off <= y->len) {
+			size_t k = off - 1;
+
+			while (k > 0 && ((unsigned char)y->src[k] & 0xC0) == 0x80)
+				k--;
+			if ((unsigned char)y->src[k] >= 0xC0)
+				off = k;
+		}
 		diag_offset_to_place(y->src, y->len, off, &line, &col);
 		line += y->line_offset;
 		report_at(y, d, line, col, "invalid text: %s (a profile must be UTF-8 text)", problem);
@@ -420,7 +429,7 @@ int ydoc_number(struct ydoc *y, struct diags *d, yaml_node_t *n, const char *wha
 			ydoc_error(y, d, n, "'%s' is out of range: %s is not between %.0f and %.0f",
 				   what, s, min, max);
 		else
-			ydoc_error(y, d, n, "'%s' is out of range: %s is not between %g and %g",
+			ydoc_error(y, d, n, "'%s' is out of range: %s is not between %.15g and %.15g",
 				   what, s, min, max);
 		return -1;
 	}
