@@ -97,7 +97,8 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@$(BUILD)/advisor recommend docs/examples/web-api.yaml --budget 3
+	@$(BUILD)/advisor init --template web-api -o $(BUILD)/example.yaml --force
+	@$(BUILD)/advisor check $(BUILD)/example.yaml
 
 check: deps
 	@$(MAKE) --no-print-directory check-nodeps
