@@ -32,6 +32,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -97,10 +98,19 @@ json_t *probe_set_to_json(const struct probe_set *ps);
  */
 int probe_set_load(struct probe_set *ps, const char *path, struct diags *d);
 
+/*
+ * Progress callback: called before probe index (of count) starts with
+ * result and skip_reason NULL, and after it ends with one of them set.
+ */
+typedef void (*probe_progress_fn)(void *arg, size_t index, size_t count, const char *name,
+				  const struct probe_result *result, const char *skip_reason);
+
 struct probe_options {
 	double budget_s;	/* whole suite, seconds */
 	const char *only;	/* comma-separated names or name prefixes, or NULL */
 	bool quiet;		/* no progress on stderr */
+	probe_progress_fn progress;	/* optional; the runner itself never prints */
+	void *progress_arg;
 };
 
 /*
@@ -109,5 +119,46 @@ struct probe_options {
  * probes that cannot run are recorded in ps->skipped instead.
  */
 int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diags *d);
+
+/*
+ * The signal (SIGINT or SIGTERM) that interrupted the last probe_run, or 0.
+ * Every child was killed and reaped and the scratch directory removed
+ * before probe_run returned; the caller should exit 128 + signal without
+ * writing output.
+ */
+int probe_interrupted(void);
+
+/* The probes known to this build, in run order: count and names. */
+size_t probe_count(void);
+const char *probe_name_at(size_t i);
+
+/*
+ * Check a --only list: 0 when every item names a probe, a family or a
+ * prefix of names at a dot; else -1 with *bad the first unknown item (the
+ * caller frees it) and *hint a close name or NULL.
+ */
+int probe_only_check(const char *only, char **bad, const char **hint);
+
+/* The JSON text of probe_set_to_json, indented, ending in a newline; caller frees. */
+char *probe_set_to_string(const struct probe_set *ps);
+
+/* Median, min, max, MAD and count of v[0..n-1]; -1 when n is 0. */
+int probe_stats_compute(const double *v, size_t n, struct probe_stats *st);
+/* v rounded to six significant digits (how figures are recorded). */
+double probe_round(double v);
+
+/*
+ * Split budget seconds over n probes by weight, giving each at least its
+ * fixed cost min_s[i] (0: none).  When the fixed costs together pass half
+ * the budget, the largest are dropped (slot 0) until they fit.  Returns
+ * the number of probes kept.
+ */
+int probe_budget_split(double budget, const double *weight, const double *min_s,
+		       size_t n, double *slot);
+
+/* Fill fp from this machine (replaces what it held); see probe_set_clock. */
+void probe_fingerprint_fill(struct probe_fingerprint *fp);
+/* Replace the wall clock used for taken_at (NULL restores time(NULL)); for tests. */
+void probe_set_clock(time_t (*now)(void));
 
 #endif
