@@ -788,33 +788,31 @@ int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diag
 
 		for (size_t k = i; k < nsel; k++)
 			planned_left += plan[k];
-		if (plan[i] <= 0) {
-			char *r = xasprintf("needs about %.1f s; --budget %.1f leaves too little",
-					    def->min_s, opt->budget_s);
-
-			add_skip(ps, def->name, r);
-			free(r);
-			continue;
-		}
 		slot = planned_left > 0 ? plan[i] * left / planned_left : 0;
 		if (slot > plan[i] * 1.5)
 			slot = plan[i] * 1.5;
-		if (def->min_s > 0 && slot < def->min_s * 0.8) {
-			add_skip(ps, def->name, "the budget ran out before this probe");
-			continue;
-		}
 		if (slot < 0.005)
 			slot = 0.005;
 		if (opt->progress)
 			opt->progress(opt->progress_arg, i, nsel, def->name, NULL, NULL);
-		ticks_read(&t0);
-		if (run_child(&rs, def, slot, &text, why, sizeof why) == 0) {
-			ticks_read(&t1);
-			record(ps, def, text, &t0, &t1);
-		} else if (!probe_sig) {
-			add_skip(ps, def->name, why);
+		if (plan[i] <= 0) {
+			char *r = xasprintf("needs about %.1f s; --budget %g leaves too little",
+					    def->min_s, opt->budget_s);
+
+			add_skip(ps, def->name, r);
+			free(r);
+		} else if (def->min_s > 0 && slot < def->min_s * 0.8) {
+			add_skip(ps, def->name, "the budget ran out before this probe");
+		} else {
+			ticks_read(&t0);
+			if (run_child(&rs, def, slot, &text, why, sizeof why) == 0) {
+				ticks_read(&t1);
+				record(ps, def, text, &t0, &t1);
+			} else if (!probe_sig) {
+				add_skip(ps, def->name, why);
+			}
+			free(text);
 		}
-		free(text);
 		if (opt->progress && !probe_sig) {
 			const struct probe_result *r = probe_set_find(ps, def->name);
 
