@@ -1,0 +1,1068 @@
+/*
+ * The advice engine (see advice.h).  Everything here is a pure function of
+ * its inputs: candidates are built and ranked in a fixed order, ties are
+ * broken by name, so the same inputs always give the same advice.
+ *
+ * Capacity model, per instance (docs/method.md):
+ *   service S   = cpu_ms_per_request x cpu_factor + 2 hand-offs of overhead
+ *   usable cores: 1 for an event loop, the measured speed-up for models that
+ *                 use every core, the global-lock speed-up for GIL threads
+ *   queueing    : M/M/c with c = round(usable cores) servers
+ *   latency p99 = p99 queue wait + S + I/O wait + GC pause + loop lag
+ *   memory      = processes x baseline + in-flight tasks x task memory
+ *   instances   = the fewest that keep utilisation <= 70 %, latency within
+ *                 budget and memory within the limit
+ */
+#include "advice.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "xalloc.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+void advice_init(struct advice *a)
+{
+	memset(a, 0, sizeof *a);
+	a->team_best = -1;
+}
+
+static void cands_free(struct candidate *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].label);
+	free(v);
+}
+
+static void fired_free(struct fired_rule *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].rationale);
+		free(v[i].risk);
+		free(v[i].cands);
+	}
+	free(v);
+}
+
+void advice_release(struct advice *a)
+{
+	cands_free(a->cands, a->ncands);
+	fired_free(a->fired, a->nfired);
+	free(a->accepted);
+	free(a->excluded);
+	free(a->hybrid.why);
+	for (size_t i = 0; i < a->nflips; i++) {
+		free(a->flips[i].input);
+		free(a->flips[i].winner);
+		free(a->flips[i].winner_runtime);
+		free(a->flips[i].winner_model);
+	}
+	free(a->flips);
+	buf_release(&a->explain);
+	advice_init(a);
+}
+
+/* ---- field lookup for rules ---------------------------------------- */
+
+struct num_field {
+	const char *name;
+	size_t offset;
+};
+
+static const struct num_field profile_numbers[] = {
+	{ "workload.peak_concurrency", offsetof(struct profile, peak_concurrency) },
+	{ "workload.requests_per_second", offsetof(struct profile, requests_per_second) },
+	{ "workload.cpu_ms_per_request", offsetof(struct profile, cpu_ms_per_request) },
+	{ "workload.io_wait_fraction", offsetof(struct profile, io_wait_fraction) },
+	{ "workload.latency_p99_ms", offsetof(struct profile, latency_p99_ms) },
+	{ "constraints.memory_mb_per_instance", offsetof(struct profile, memory_mb_per_instance) },
+	{ "constraints.cold_start_ms", offsetof(struct profile, cold_start_ms) },
+};
+
+static void set_num(struct value *v, double x)
+{
+	v->type = VAL_NUM;
+	v->num = x;
+}
+
+static void set_str(struct value *v, const char *s)
+{
+	v->type = VAL_STR;
+	v->str = s;
+}
+
+static void set_list(struct value *v, const struct strlist *l)
+{
+	v->type = VAL_LIST;
+	v->list = l;
+}
+
+static bool lookup_profile(const struct profile *p, const char *f, struct value *v)
+{
+	for (size_t i = 0; i < N(profile_numbers); i++) {
+		if (strcmp(f, profile_numbers[i].name) == 0) {
+			double x = *(const double *)((const char *)p + profile_numbers[i].offset);
+
+			set_num(v, x);
+			/* "No limit" is not a number a rule should compare with. */
+			if (x == 0 && strncmp(f, "constraints.", 12) == 0)
+				v->type = VAL_NONE;
+			return true;
+		}
+	}
+	if (strcmp(f, "project.name") == 0)
+		set_str(v, p->name);
+	else if (strcmp(f, "project.description") == 0)
+		set_str(v, p->description);
+	else if (strcmp(f, "workload.kind") == 0)
+		set_str(v, profile_kinds[p->kind]);
+	else if (strcmp(f, "workload.traits") == 0)
+		set_list(v, &p->traits);
+	else if (strcmp(f, "team.size") == 0)
+		set_num(v, p->team_size);
+	else if (strncmp(f, "team.skills.", 12) == 0)
+		set_num(v, profile_skill(p, f + 12));
+	else if (strcmp(f, "team.can_hire") == 0)
+		set_list(v, &p->can_hire);
+	else if (strcmp(f, "scaling.strategy") == 0)
+		set_str(v, profile_strategies[p->strategy]);
+	else if (strcmp(f, "scaling.instances") == 0)
+		set_num(v, p->instances);
+	else if (strcmp(f, "scaling.deployment") == 0)
+		set_str(v, profile_deployments[p->deployment]);
+	else if (strcmp(f, "constraints.ecosystem") == 0)
+		set_list(v, &p->ecosystem);
+	else if (strcmp(f, "constraints.exclude") == 0)
+		set_list(v, &p->exclude);
+	else if (strncmp(f, "priorities.", 11) == 0) {
+		for (int i = 0; i < CRIT__COUNT; i++)
+			if (strcmp(f + 11, profile_criteria[i]) == 0)
+				set_num(v, p->priorities[i]);
+	} else
+		return false;
+	return true;
+}
+
+static void lookup_candidate(const struct candidate *c, const char *f, struct value *v)
+{
+	const struct capacity *k = &c->cap;
+
+	if (strcmp(f, "runtime") == 0)
+		set_str(v, c->rt->id);
+	else if (strcmp(f, "model") == 0)
+		set_str(v, c->model->id);
+	else if (strcmp(f, "language") == 0)
+		set_str(v, c->rt->language);
+	else if (strcmp(f, "skill") == 0)
+		set_num(v, c->skill);
+	else if (strcmp(f, "memory_mb") == 0)
+		set_num(v, k->memory_mb);
+	else if (strcmp(f, "usable_cores") == 0)
+		set_num(v, k->usable_cores);
+	else if (strcmp(f, "utilisation") == 0)
+		set_num(v, k->utilisation);
+	else if (strcmp(f, "queue_ms") == 0)
+		set_num(v, k->queue_ms < 0 ? INFINITY : k->queue_ms);
+	else if (strcmp(f, "latency_ms") == 0)
+		set_num(v, k->latency_ms < 0 ? INFINITY : k->latency_ms);
+	else if (strcmp(f, "instances_needed") == 0)
+		set_num(v, k->instances_needed < 0 ? INFINITY : k->instances_needed);
+	else if (strcmp(f, "meets_target") == 0) {
+		v->type = VAL_BOOL;
+		v->b = k->meets_target;
+	} else if (strcmp(f, "cold_start_ms") == 0)
+		set_num(v, c->rt->cold_start_ms);
+	else if (strcmp(f, "gc_pause_ms") == 0)
+		set_num(v, c->rt->gc_pause_ms);
+	else if (strcmp(f, "ecosystem") == 0)
+		set_num(v, c->eco);
+}
+
+void advice_lookup(const struct advice *a, const struct candidate *c, const char *f,
+		   struct value *v)
+{
+	v->type = VAL_NONE;
+	if (lookup_profile(a->p, f, v))
+		return;
+	if (strncmp(f, "probe.", 6) == 0) {
+		double x;
+
+		if (a->ps && probe_set_value(a->ps, f + 6, &x) == 0)
+			set_num(v, x);
+	} else if (strcmp(f, "machine.cores") == 0) {
+		set_num(v, a->dv.machine_cores);
+	} else if (strcmp(f, "derived.cpu_cores") == 0) {
+		set_num(v, a->dv.cpu_cores);
+	} else if (strcmp(f, "derived.cpu_cores_per_instance") == 0) {
+		set_num(v, a->dv.cpu_cores_per_instance);
+	} else if (strcmp(f, "derived.in_flight_per_instance") == 0) {
+		set_num(v, a->dv.in_flight_per_instance);
+	} else if (strcmp(f, "derived.io_ms_per_request") == 0) {
+		set_num(v, a->dv.io_ms_per_request);
+	} else if (strcmp(f, "derived.best_skill") == 0) {
+		set_num(v, a->dv.best_skill);
+	} else if (strcmp(f, "derived.best_language") == 0) {
+		set_str(v, a->dv.best_language);
+	} else if (strncmp(f, "candidate.", 10) == 0 && c) {
+		lookup_candidate(c, f + 10, v);
+	}
+}
+
+struct look_ctx {
+	const struct advice *a;
+	const struct candidate *c;
+};
+
+static void look(void *ctx, const char *field, struct value *out)
+{
+	struct look_ctx *l = ctx;
+
+	advice_lookup(l->a, l->c, field, out);
+}
+
+/* ---- capacity -------------------------------------------------------- */
+
+/* Probe median converted to microseconds from its unit. */
+static bool probe_us(const struct probe_set *ps, const char *name, double *us)
+{
+	const struct probe_result *r = ps && name ? probe_set_find(ps, name) : NULL;
+	double v;
+
+	if (r == NULL || !(r->st.median > 0))
+		return false;
+	v = r->st.median;
+	if (strcmp(r->unit, "events/s") == 0)
+		*us = 1e6 / v;
+	else if (strcmp(r->unit, "ns") == 0)
+		*us = v / 1000;
+	else if (strcmp(r->unit, "ms") == 0)
+		*us = v * 1000;
+	else
+		*us = v;
+	return true;
+}
+
+static bool probe_num(const struct probe_set *ps, const char *name, double *out)
+{
+	return ps && name && probe_set_value(ps, name, out) == 0 && *out > 0;
+}
+
+/* Erlang C: probability that an arrival waits, c servers, offered load a. */
+static double erlang_c(int c, double a)
+{
+	double term = 1, sum = 1, rho = a / c;
+
+	for (int k = 1; k < c; k++) {
+		term *= a / k;
+		sum += term;
+	}
+	term *= a / c;
+	return term / (1 - rho) / (sum + term / (1 - rho));
+}
+
+struct cap_in {
+	double cores, usable, processes, service_ms, io_ms, gc_ms, lag_ms, task_kib, baseline_mb;
+};
+
+/* Per-instance figures for n instances; true when all targets are met. */
+static bool cap_at(const struct profile *p, const struct cap_in *in, double n,
+		   struct capacity *k)
+{
+	double lambda = p->requests_per_second / n;
+	int c = (int)floor(in->usable + 0.5);
+	double mu, a, rho, wait_p99 = 0;
+	bool ok = true;
+
+	if (c < 1)
+		c = 1;
+	mu = (in->usable / c) * 1000.0 / in->service_ms;
+	a = lambda / mu;
+	rho = a / c;
+	k->rps_per_instance = lambda;
+	k->utilisation = rho;
+	if (rho >= 1) {
+		k->queue_ms = -1;
+		k->latency_ms = -1;
+		ok = false;
+	} else {
+		double C = c > 200 ? (rho > 0.9 ? 1 : 0) : erlang_c(c, a);
+
+		if (C > 0.01)
+			wait_p99 = log(C / 0.01) / (c * mu - lambda) * 1000.0;
+		k->queue_ms = wait_p99;
+		k->latency_ms = wait_p99 + in->service_ms + in->io_ms + in->gc_ms + in->lag_ms;
+		if (k->latency_ms > p->latency_p99_ms)
+			ok = false;
+	}
+	if (rho > ADVICE_TARGET_UTILISATION)
+		ok = false;
+	k->memory_mb = in->processes * in->baseline_mb +
+		       (p->peak_concurrency / n) * in->task_kib / 1024.0;
+	if (p->memory_mb_per_instance > 0 && k->memory_mb > p->memory_mb_per_instance)
+		ok = false;
+	return ok;
+}
+
+static void capacity_compute(const struct advice *a, struct candidate *cd)
+{
+	const struct profile *p = a->p;
+	const struct kb_model *m = cd->model;
+	const struct kb_runtime *rt = cd->rt;
+	struct capacity *k = &cd->cap;
+	struct cap_in in;
+	double sp, ov, mem, lag;
+	bool m1, m2;
+	long lo, hi;
+	struct capacity tmp;
+
+	memset(k, 0, sizeof *k);
+	in.cores = a->dv.machine_cores;
+	m1 = probe_num(a->ps, m->speedup_probe, &sp);
+	if (!m1)
+		sp = m->speedup_probe ? m->def_speedup : 1;
+	m2 = probe_us(a->ps, m->overhead_probe, &ov);
+	if (!m2)
+		ov = m->def_overhead_us;
+	k->measured = a->ps != NULL && (m1 || !m->speedup_probe) && (m2 || !m->overhead_probe);
+	/* A speed-up measured on this machine scales to an instance of the same size. */
+	switch (m->parallelism) {
+	case PAR_ONE:
+		in.usable = 1;
+		break;
+	case PAR_GIL:
+		in.usable = fmin(sp, 1.2);
+		break;
+	default:
+		in.usable = fmax(1, fmin(sp, in.cores));
+		break;
+	}
+	in.processes = m->per_core_processes ? in.cores : 1;
+	if (!probe_num(a->ps, m->task_memory_probe, &mem))
+		mem = m->task_memory_probe ? m->def_task_memory_kib : 0;
+	in.task_kib = fmax(cd->use->task_memory_kib, mem);
+	if (!probe_num(a->ps, m->lag_probe, &lag))
+		lag = m->lag_probe ? m->def_lag_ms : 0;
+	in.lag_ms = lag;
+	in.service_ms = p->cpu_ms_per_request * rt->cpu_factor + 2 * ov / 1000.0;
+	if (in.service_ms <= 0)
+		in.service_ms = 1e-6;
+	in.io_ms = a->dv.io_ms_per_request;
+	in.gc_ms = rt->gc_pause_ms;
+	in.baseline_mb = rt->baseline_memory_mb;
+
+	k->cores = in.cores;
+	k->processes = in.processes;
+	k->speedup = sp;
+	k->usable_cores = in.usable;
+	k->overhead_us = ov;
+	k->task_memory_kib = in.task_kib;
+	k->service_ms = in.service_ms;
+	cap_at(p, &in, p->instances, k);
+
+	/* Fewest instances meeting every target: every figure improves with n. */
+	lo = 1;
+	hi = 1;
+	while (hi <= 10000000 && !cap_at(p, &in, (double)hi, &tmp))
+		hi *= 2;
+	if (hi > 10000000) {
+		k->instances_needed = -1;
+	} else {
+		while (lo < hi) {
+			long mid = lo + (hi - lo) / 2;
+
+			if (cap_at(p, &in, (double)mid, &tmp))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		k->instances_needed = (int)lo;
+		cap_at(p, &in, (double)lo, &tmp);
+		k->need_utilisation = tmp.utilisation;
+		k->need_latency_ms = tmp.latency_ms;
+		k->need_memory_mb = tmp.memory_mb;
+	}
+	k->meets_target = k->instances_needed > 0 && k->instances_needed <= p->instances;
+
+	/* Say what bounds it. */
+	if (k->instances_needed < 0) {
+		double floor_ms = in.service_ms + in.io_ms + in.gc_ms + in.lag_ms;
+
+		if (floor_ms > p->latency_p99_ms)
+			snprintf(k->limit, sizeof k->limit, "one request alone takes %.0f ms, over "
+				 "the %.0f ms budget", floor_ms, p->latency_p99_ms);
+		else if (p->memory_mb_per_instance > 0)
+			snprintf(k->limit, sizeof k->limit, "%.0f process(es) of %.0f MB exceed the "
+				 "%.0f MB limit", in.processes, in.baseline_mb, p->memory_mb_per_instance);
+		else
+			snprintf(k->limit, sizeof k->limit, "the target cannot be met");
+	} else if (k->utilisation > ADVICE_TARGET_UTILISATION) {
+		snprintf(k->limit, sizeof k->limit, "CPU: %.0f%% busy on %.1f usable core(s)",
+			 k->utilisation * 100, in.usable);
+	} else if (k->latency_ms > p->latency_p99_ms) {
+		snprintf(k->limit, sizeof k->limit, "latency: p99 %.0f ms over the %.0f ms budget",
+			 k->latency_ms, p->latency_p99_ms);
+	} else if (p->memory_mb_per_instance > 0 && k->memory_mb > p->memory_mb_per_instance) {
+		snprintf(k->limit, sizeof k->limit, "memory: %.0f MB over the %.0f MB limit",
+			 k->memory_mb, p->memory_mb_per_instance);
+	} else if (k->utilisation >= k->memory_mb / fmax(1, p->memory_mb_per_instance)) {
+		snprintf(k->limit, sizeof k->limit, "CPU (%.0f%% busy)", k->utilisation * 100);
+	} else {
+		snprintf(k->limit, sizeof k->limit, "memory (%.0f MB at peak)", k->memory_mb);
+	}
+}
+
+/* ---- base scores ----------------------------------------------------- */
+
+static double clamp10(double x)
+{
+	return x < 0 ? 0 : x > 10 ? 10 : x;
+}
+
+static int need_index(const char *need)
+{
+	for (size_t i = 0; i < profile_nneeds; i++)
+		if (strcmp(profile_needs[i], need) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Needs stated in constraints.ecosystem plus those the traits imply. */
+static void needs_of(const struct profile *p, bool need[6])
+{
+	static const struct {
+		const char *trait;
+		const char *need;
+	} implied[] = {
+		{ "ml-inference", "ml" }, { "ml-training", "ml" },
+		{ "data-science", "data-science" }, { "rest-api", "web" },
+		{ "websocket", "web" }, { "proxy", "web" },
+		{ "high-performance-component", "systems" }, { "wasm", "wasm" },
+	};
+
+	memset(need, 0, 6 * sizeof *need);
+	for (size_t i = 0; i < p->ecosystem.n; i++) {
+		int k = need_index(p->ecosystem.v[i]);
+
+		if (k >= 0)
+			need[k] = true;
+	}
+	for (size_t i = 0; i < N(implied); i++)
+		if (strlist_has(&p->traits, implied[i].trait))
+			need[need_index(implied[i].need)] = true;
+}
+
+static void base_scores(const struct advice *a, struct candidate *c, int best_needed)
+{
+	const struct profile *p = a->p;
+	const struct kb_runtime *rt = c->rt;
+	const struct capacity *k = &c->cap;
+	bool need[6];
+	int nneeds = 0;
+	double perf, ops, eco = 0;
+
+	/* performance: instances needed relative to the best, and headroom */
+	if (k->instances_needed < 0) {
+		perf = 1;
+	} else {
+		perf = 4 + 6 * sqrt((double)best_needed / k->instances_needed);
+		if (k->instances_needed > p->instances)
+			perf -= fmin(3, 1 + log2((double)k->instances_needed / p->instances));
+		if (k->latency_ms > 0.8 * p->latency_p99_ms || k->latency_ms < 0)
+			perf -= 1;
+	}
+	c->base[CRIT_PERFORMANCE] = clamp10(perf);
+
+	c->base[CRIT_VELOCITY] = clamp10(rt->velocity * 2);
+
+	/* team_fit: skill in the runtime's language; hiring softens a gap */
+	c->base[CRIT_TEAM_FIT] = clamp10(c->skill * 2);
+	if (c->skill < 2 && strlist_has(&p->can_hire, rt->language))
+		c->base[CRIT_TEAM_FIT] = fmax(c->base[CRIT_TEAM_FIT], 4);
+
+	/* ecosystem: mean strength for the needs; neutral when none is stated */
+	needs_of(p, need);
+	for (int i = 0; i < 6; i++) {
+		if (need[i]) {
+			eco += rt->ecosystem[i];
+			nneeds++;
+		}
+	}
+	c->eco = nneeds ? eco / nneeds : 3;
+	c->base[CRIT_ECOSYSTEM] = nneeds ? clamp10(2 * c->eco) : 6;
+
+	/* operations: cold start where it matters, memory tax, fit in limits */
+	ops = 8;
+	if (p->deployment == DEPLOY_SERVERLESS || p->deployment == DEPLOY_EDGE)
+		ops -= fmin(4, rt->cold_start_ms / 300);
+	if (p->cold_start_ms > 0 && rt->cold_start_ms > p->cold_start_ms)
+		ops -= 3;
+	if (p->memory_mb_per_instance > 0 && k->memory_mb > p->memory_mb_per_instance)
+		ops -= 3;
+	ops -= fmin(2, k->processes * rt->baseline_memory_mb / 200);
+	if (c->model->per_core_processes)
+		ops -= 0.5;
+	if (rt->gc_pause_ms > 0.1 * p->latency_p99_ms)
+		ops -= 1;
+	c->base[CRIT_OPERATIONS] = clamp10(ops);
+}
+
+/* ---- pipeline -------------------------------------------------------- */
+
+static void derive(struct advice *a)
+{
+	const struct profile *p = a->p;
+	double iw = fmin(p->io_wait_fraction, 0.99);
+
+	a->dv.machine_cores = a->ps && a->ps->fp.cores > 0 ? a->ps->fp.cores : ADVICE_DEFAULT_CORES;
+	a->dv.cpu_cores = p->requests_per_second * p->cpu_ms_per_request / 1000.0;
+	a->dv.cpu_cores_per_instance = a->dv.cpu_cores / p->instances;
+	a->dv.in_flight_per_instance = p->peak_concurrency / p->instances;
+	a->dv.io_ms_per_request = p->cpu_ms_per_request * iw / (1 - iw);
+	a->dv.best_skill = 0;
+	a->dv.best_language = "none";
+	for (int i = 0; i < LANG__COUNT; i++) {
+		if (p->skills[i] > a->dv.best_skill) {
+			a->dv.best_skill = p->skills[i];
+			a->dv.best_language = profile_languages[i];
+		}
+	}
+}
+
+static void build_candidates(struct advice *a)
+{
+	size_t cap = 0, capx = 0;
+
+	for (size_t i = 0; i < a->kb->nruntimes; i++) {
+		const struct kb_runtime *rt = &a->kb->runtimes[i];
+
+		if (strlist_has(&a->p->exclude, rt->id)) {
+			*XPUSH(a->excluded, a->nexcluded, capx) = rt->id;
+			continue;
+		}
+		for (size_t j = 0; j < rt->nmodels; j++) {
+			struct candidate *c = XPUSH(a->cands, a->ncands, cap);
+
+			memset(c, 0, sizeof *c);
+			c->rt = rt;
+			c->use = &rt->models[j];
+			c->model = kb_model(a->kb, rt->models[j].model);
+			c->label = xasprintf("%s: %s", rt->name, rt->models[j].name);
+			c->skill = fmax(0, profile_skill(a->p, rt->language));
+		}
+	}
+}
+
+static bool effect_applies(const struct effect *e, const struct candidate *c)
+{
+	return (!e->runtime || strcmp(e->runtime, c->rt->id) == 0) &&
+	       (!e->model || strcmp(e->model, c->model->id) == 0);
+}
+
+static bool is_accepted(const struct profile *p, const char *id)
+{
+	for (size_t i = 0; i < p->naccept; i++)
+		if (strcmp(p->accept[i].rule, id) == 0)
+			return true;
+	return false;
+}
+
+/* Evaluate every rule and apply effects to c->score.  fired may be NULL. */
+static int apply_rules(struct advice *a, bool explain, bool record, struct diags *d)
+{
+	size_t capf = 0;
+
+	for (size_t r = 0; r < a->rs->n; r++) {
+		const struct rule *rule = &a->rs->rules[r];
+		bool accepted = is_accepted(a->p, rule->id);
+		size_t *hits = NULL, nhits = 0, caph = 0;
+
+		for (size_t ci = 0; ci < (rule->per_candidate ? a->ncands : 1); ci++) {
+			struct look_ctx lc = { a, rule->per_candidate ? &a->cands[ci] : NULL };
+			struct buf why = BUF_INIT;
+			int res = rule_eval(a->rs, rule, look, &lc, explain ? &why : NULL, d);
+
+			if (res < 0) {
+				buf_release(&why);
+				free(hits);
+				return -1;
+			}
+			if (explain) {
+				buf_addf(&a->explain, "%-7s %s%s%s (%s:%d): %s\n",
+					 res ? (accepted ? "ACCEPT" : "FIRED") : "skip", rule->id,
+					 lc.c ? " for " : "", lc.c ? lc.c->label : "", rule->file,
+					 rule->line, buf_str(&why));
+			}
+			buf_release(&why);
+			if (res == 1)
+				*XPUSH(hits, nhits, caph) = ci;
+		}
+		if (nhits && accepted) {
+			for (size_t i = 0; i < a->naccepted; i++)
+				if (strcmp(a->accepted[i].id, rule->id) == 0)
+					a->accepted[i].would_fire = true;
+		}
+		if (nhits == 0 || accepted) {
+			free(hits);
+			continue;
+		}
+		for (size_t h = 0; h < nhits; h++) {
+			for (size_t e = 0; e < rule->neffects; e++) {
+				const struct effect *ef = &rule->effects[e];
+
+				if (rule->per_candidate) {
+					struct candidate *c = &a->cands[hits[h]];
+
+					if (effect_applies(ef, c))
+						c->score[ef->criterion] += ef->delta;
+					continue;
+				}
+				for (size_t ci = 0; ci < a->ncands; ci++)
+					if (effect_applies(ef, &a->cands[ci]))
+						a->cands[ci].score[ef->criterion] += ef->delta;
+			}
+		}
+		if (record) {
+			struct fired_rule *f = XPUSH(a->fired, a->nfired, capf);
+
+			f->rule = rule;
+			f->rationale = NULL;
+			f->risk = NULL;
+			f->cands = hits;
+			f->ncands = rule->per_candidate ? nhits : 0;
+			if (!rule->per_candidate) {
+				free(hits);
+				f->cands = NULL;
+			}
+		} else {
+			free(hits);
+		}
+	}
+	return 0;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+	const struct candidate *a = x, *b = y;
+
+	if (a->total != b->total)
+		return a->total > b->total ? -1 : 1;
+	if (a->score[CRIT_TEAM_FIT] != b->score[CRIT_TEAM_FIT])
+		return a->score[CRIT_TEAM_FIT] > b->score[CRIT_TEAM_FIT] ? -1 : 1;
+	return strcmp(a->label, b->label);
+}
+
+/*
+ * The core: capacity, scores, rules, totals, ranking.  Rankings move the
+ * candidates, so fired rules keep candidate pointers resolved afterwards.
+ */
+static int run_core(struct advice *a, bool explain, bool record, struct diags *d)
+{
+	int best_needed = 0;
+	double wsum = 0;
+	struct candidate *before;
+
+	derive(a);
+	for (size_t i = 0; i < a->ncands; i++) {
+		capacity_compute(a, &a->cands[i]);
+		if (a->cands[i].cap.instances_needed > 0 &&
+		    (best_needed == 0 || a->cands[i].cap.instances_needed < best_needed))
+			best_needed = a->cands[i].cap.instances_needed;
+	}
+	if (best_needed == 0)
+		best_needed = 1;
+	for (size_t i = 0; i < a->ncands; i++) {
+		a->cands[i].skill = fmax(0, profile_skill(a->p, a->cands[i].rt->language));
+		base_scores(a, &a->cands[i], best_needed);
+		memcpy(a->cands[i].score, a->cands[i].base, sizeof a->cands[i].score);
+	}
+	if (apply_rules(a, explain, record, d) < 0)
+		return -1;
+	for (int k = 0; k < CRIT__COUNT; k++)
+		wsum += a->p->priorities[k];
+	for (size_t i = 0; i < a->ncands; i++) {
+		struct candidate *c = &a->cands[i];
+		double t = 0;
+
+		for (int k = 0; k < CRIT__COUNT; k++) {
+			c->score[k] = clamp10(c->score[k]);
+			t += a->p->priorities[k] * c->score[k];
+		}
+		c->total = wsum > 0 ? t / wsum : 0;
+	}
+	/* Sort, remapping the fired rules' candidate indices. */
+	before = xmalloc(a->ncands * sizeof *before);
+	memcpy(before, a->cands, a->ncands * sizeof *before);
+	qsort(a->cands, a->ncands, sizeof *a->cands, cand_cmp);
+	for (size_t f = 0; f < a->nfired; f++) {
+		for (size_t h = 0; h < a->fired[f].ncands; h++) {
+			const char *label = before[a->fired[f].cands[h]].label;
+
+			for (size_t i = 0; i < a->ncands; i++)
+				if (a->cands[i].label == label)
+					a->fired[f].cands[h] = i;
+		}
+	}
+	free(before);
+	return 0;
+}
+
+/* Winner of a what-if run on a modified copy of the profile. */
+static int winner_of(const struct advice *a, const struct profile *p, struct diags *d,
+		     size_t *rt_model_index, char **label, char **rt, char **model)
+{
+	struct advice w;
+	int rc;
+
+	advice_init(&w);
+	w.p = p;
+	w.ps = a->ps;
+	w.kb = a->kb;
+	w.rs = a->rs;
+	build_candidates(&w);
+	rc = run_core(&w, false, false, d);
+	if (rc == 0 && w.ncands) {
+		*label = xstrdup(w.cands[0].label);
+		*rt = xstrdup(w.cands[0].rt->id);
+		*model = xstrdup(w.cands[0].model->id);
+		*rt_model_index = 0;
+	}
+	free(w.excluded);
+	cands_free(w.cands, w.ncands);
+	return rc;
+}
+
+static bool same_winner(const struct advice *a, const char *rt, const char *model)
+{
+	return strcmp(a->cands[0].rt->id, rt) == 0 && strcmp(a->cands[0].model->id, model) == 0;
+}
+
+static int flip_cmp(const void *x, const void *y)
+{
+	const struct flip *a = x, *b = y;
+
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	return strcmp(a->input, b->input);
+}
+
+/* Try the changes of one input in order of size; keep the first that flips. */
+static int try_input(struct advice *a, const char *input, double *field, const double *values,
+		     size_t nvalues, bool relative, struct diags *d, size_t *cap)
+{
+	double orig = *field;
+
+	for (size_t i = 0; i < nvalues; i++) {
+		double v = relative ? orig * values[i] : values[i];
+		char *label = NULL, *rt = NULL, *model = NULL;
+		size_t idx;
+
+		if (v == orig || (!relative && (v < 0 || v > 5)))
+			continue;
+		*field = v;
+		if (winner_of(a, a->p, d, &idx, &label, &rt, &model) < 0) {
+			*field = orig;
+			return -1;
+		}
+		*field = orig;
+		if (label && !same_winner(a, rt, model)) {
+			struct flip *f = XPUSH(a->flips, a->nflips, *cap);
+
+			f->input = xstrdup(input);
+			f->from = orig;
+			f->to = v;
+			f->size = relative ? fabs(log10(values[i])) : fabs(v - orig) / 5.0;
+			f->winner = label;
+			f->winner_runtime = rt;
+			f->winner_model = model;
+			return 0;
+		}
+		free(label);
+		free(rt);
+		free(model);
+	}
+	return 0;
+}
+
+static int sensitivity(struct advice *a, struct diags *d)
+{
+	/* The profile is const to the engine; what-ifs change a private copy. */
+	struct profile copy = *a->p;
+	const struct profile *orig = a->p;
+	static const double factors[] = { 0.8, 1.25, 0.5, 2, 0.2, 5, 0.1, 10, 0.01, 100 };
+	size_t cap = 0;
+	int rc = 0;
+
+	a->p = &copy;
+	for (int k = 0; k < CRIT__COUNT && rc == 0; k++) {
+		double vals[10];
+		size_t n = 0;
+		char *name = xasprintf("priorities.%s", profile_criteria[k]);
+
+		for (int step = 1; step <= 5; step++) {
+			vals[n++] = orig->priorities[k] + step;
+			vals[n++] = orig->priorities[k] - step;
+		}
+		rc = try_input(a, name, &copy.priorities[k], vals, n, false, d, &cap);
+		free(name);
+	}
+	for (int k = 0; k < LANG__COUNT && rc == 0; k++) {
+		double vals[10];
+		size_t n = 0;
+		char *name = xasprintf("team.skills.%s", profile_languages[k]);
+
+		for (int step = 1; step <= 5; step++) {
+			vals[n++] = orig->skills[k] + step;
+			vals[n++] = orig->skills[k] - step;
+		}
+		rc = try_input(a, name, &copy.skills[k], vals, n, false, d, &cap);
+		free(name);
+	}
+	if (rc == 0)
+		rc = try_input(a, "workload.peak_concurrency", &copy.peak_concurrency, factors,
+			       N(factors), true, d, &cap);
+	if (rc == 0)
+		rc = try_input(a, "workload.cpu_ms_per_request", &copy.cpu_ms_per_request, factors,
+			       N(factors), true, d, &cap);
+	if (rc == 0)
+		rc = try_input(a, "workload.requests_per_second", &copy.requests_per_second,
+			       factors, N(factors), true, d, &cap);
+	a->p = orig;
+	if (a->nflips > 1)
+		qsort(a->flips, a->nflips, sizeof *a->flips, flip_cmp);
+	while (a->nflips > 5) {
+		struct flip *f = &a->flips[--a->nflips];
+
+		free(f->input);
+		free(f->winner);
+		free(f->winner_runtime);
+		free(f->winner_model);
+	}
+	return rc;
+}
+
+static const char *const io_traits[] = { "rest-api", "websocket", "streaming", "proxy",
+					 "iot-ingest" };
+static const char *const cpu_traits[] = { "ml-inference", "ml-training", "image-processing",
+					  "video-processing", "pdf-reports", "csv-processing",
+					  "etl", "data-science", "batch" };
+
+static bool has_any(const struct strlist *l, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlist_has(l, words[i]))
+			return true;
+	return false;
+}
+
+static size_t find_cand(const struct advice *a, const char *rt, const char *model)
+{
+	for (size_t i = 0; i < a->ncands; i++)
+		if (strcmp(a->cands[i].rt->id, rt) == 0 && strcmp(a->cands[i].model->id, model) == 0)
+			return i;
+	return 0;
+}
+
+/*
+ * A hybrid design when the workload splits: an I/O-facing front and
+ * CPU-heavy work.  Each half is advised on its own (the front as I/O-bound
+ * with little CPU, the workers as CPU-bound); if the halves want different
+ * runtimes, the split is proposed.
+ */
+static int hybrid(struct advice *a, struct diags *d)
+{
+	const struct profile *p = a->p;
+	struct profile front = *p, back = *p;
+	struct strlist ft = { 0 }, bt = { 0 };
+	char *fl = NULL, *fr = NULL, *fm = NULL, *bl = NULL, *br = NULL, *bm = NULL;
+	size_t idx;
+	int rc = 0;
+
+	if (!(p->kind == KIND_MIXED || (has_any(&p->traits, io_traits, N(io_traits)) &&
+					has_any(&p->traits, cpu_traits, N(cpu_traits)))))
+		return 0;
+	if (!has_any(&p->traits, cpu_traits, N(cpu_traits)) && p->kind != KIND_MIXED)
+		return 0;
+	for (size_t i = 0; i < p->traits.n; i++) {
+		bool io = has_any(&(struct strlist){ &p->traits.v[i], 1, 1 }, io_traits, N(io_traits));
+
+		strlist_push(io ? &ft : &bt, p->traits.v[i]);
+	}
+	front.kind = KIND_IO;
+	front.traits = ft;
+	front.cpu_ms_per_request = fmin(p->cpu_ms_per_request, 2);
+	front.io_wait_fraction = fmax(p->io_wait_fraction, 0.9);
+	back.kind = KIND_CPU;
+	back.traits = bt;
+	back.io_wait_fraction = fmin(p->io_wait_fraction, 0.2);
+	back.latency_p99_ms = p->latency_p99_ms * 4;
+	if (winner_of(a, &front, d, &idx, &fl, &fr, &fm) < 0 ||
+	    winner_of(a, &back, d, &idx, &bl, &br, &bm) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (fr && br && strcmp(fr, br) != 0) {
+		a->hybrid.present = true;
+		a->hybrid.gateway = find_cand(a, fr, fm);
+		a->hybrid.worker = find_cand(a, br, bm);
+		a->hybrid.why = xasprintf(
+			"advised on its own, the I/O-facing part (%s) is best served by %s, and "
+			"the CPU-heavy part (%s) by %s; a queue between them lets each scale on "
+			"its own", ft.n ? "" : "requests", fl, bt.n ? "" : "computation", bl);
+		/* Name the traits in each half when there are any. */
+		{
+			struct buf w = BUF_INIT;
+			struct value fv = { VAL_LIST, 0, NULL, &ft, false };
+			struct value bv = { VAL_LIST, 0, NULL, &bt, false };
+
+			buf_adds(&w, "advised on its own, the I/O-facing part (");
+			if (ft.n)
+				value_format(&fv, &w);
+			else
+				buf_adds(&w, "serving requests");
+			buf_addf(&w, ") is best served by %s, and the CPU-heavy part (", fl);
+			if (bt.n)
+				value_format(&bv, &w);
+			else
+				buf_adds(&w, "the computation");
+			buf_addf(&w, ") by %s; a queue between them lets each part scale on its own",
+				 bl);
+			free(a->hybrid.why);
+			a->hybrid.why = buf_detach(&w);
+		}
+	}
+out:
+	free(fl);
+	free(fr);
+	free(fm);
+	free(bl);
+	free(br);
+	free(bm);
+	strlist_release(&ft);
+	strlist_release(&bt);
+	return rc;
+}
+
+static void render_rationales(struct advice *a)
+{
+	for (size_t i = 0; i < a->nfired; i++) {
+		struct fired_rule *f = &a->fired[i];
+		struct look_ctx lc = { a, NULL };
+		size_t best = (size_t)-1;
+
+		/* Per-candidate rules speak of the best-ranked candidate they touched. */
+		for (size_t h = 0; h < f->ncands; h++)
+			if (f->cands[h] < best)
+				best = f->cands[h];
+		if (best != (size_t)-1)
+			lc.c = &a->cands[best];
+		f->rationale = rule_render(f->rule, f->rule->rationale, look, &lc);
+		if (f->rule->risk)
+			f->risk = rule_render(f->rule, f->rule->risk, look, &lc);
+	}
+}
+
+static void confidence(struct advice *a)
+{
+	double margin = a->ncands > 1 ? a->cands[0].total - a->cands[1].total : 2;
+	double c = 0.5 + 0.45 * (1 - exp(-margin / 0.8));
+	static const enum profile_field key[] = { PF_RPS, PF_CPU_MS, PF_LATENCY, PF_SKILLS,
+						  PF_IO_WAIT };
+	int assumed = 0;
+
+	for (size_t i = 0; i < N(key); i++)
+		assumed += a->p->assumed[key[i]];
+	c -= 0.02 * assumed;
+	if (a->ps == NULL)
+		c -= 0.05;
+	else
+		for (size_t i = 0; i < a->ps->nresults; i++)
+			if (a->ps->results[i].noisy) {
+				c -= 0.05;
+				break;
+			}
+	if (c < 0.3)
+		c = 0.3;
+	if (c > 0.95)
+		c = 0.95;
+	a->confidence = round(c * 100) / 100;
+}
+
+static void choose_scaling(struct advice *a)
+{
+	const struct candidate *w = &a->cands[0];
+	bool one_core = w->model->parallelism != PAR_CORES && !w->model->per_core_processes;
+
+	a->scaling = profile_strategies[a->p->strategy];
+	/* A model that uses one core per process can only grow by adding processes. */
+	if (one_core && a->p->strategy == SCALE_CORES)
+		a->scaling = "machines";
+	if (a->p->assumed[PF_STRATEGY])
+		a->scaling = one_core ? "machines" : w->cap.instances_needed <= 1 ? "cores" : "both";
+}
+
+static void team_best(struct advice *a)
+{
+	a->team_best = -1;
+	if (a->dv.best_skill <= 0)
+		return;
+	for (size_t i = 0; i < a->ncands; i++) {
+		if (strcmp(a->cands[i].rt->language, a->dv.best_language) == 0) {
+			a->team_best = (long)i;
+			return;
+		}
+	}
+}
+
+int advise(struct advice *a, const struct profile *p, const struct probe_set *ps,
+	   const struct kb *kb, const struct ruleset *rs, bool explain, struct diags *d)
+{
+	size_t cap = 0;
+	int rc = 0;
+
+	advice_release(a);
+	a->p = p;
+	a->ps = ps;
+	a->kb = kb;
+	a->rs = rs;
+	for (size_t i = 0; i < p->naccept; i++) {
+		struct accepted_rule *ar;
+
+		if (!ruleset_find(rs, p->accept[i].rule)) {
+			const char *names[1024];
+			size_t n = 0;
+			const char *s;
+
+			for (size_t r = 0; r < rs->n && n < N(names); r++)
+				names[n++] = rs->rules[r].id;
+			s = suggest(p->accept[i].rule, names, n);
+			diag_add(d, DIAG_ERROR, p->file, NULL, 0, p->accept[i].line, p->accept[i].col,
+				 "accept: unknown rule '%s'%s%s%s", p->accept[i].rule,
+				 s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+			rc = -1;
+			continue;
+		}
+		ar = XPUSH(a->accepted, a->naccepted, cap);
+		ar->id = p->accept[i].rule;
+		ar->because = p->accept[i].because;
+		ar->would_fire = false;
+	}
+	if (rc < 0)
+		return -1;
+	build_candidates(a);
+	if (a->ncands == 0) {
+		diag_error(d, p->file, "no candidate is left once the excluded runtimes are removed");
+		return -1;
+	}
+	if (run_core(a, explain, true, d) < 0)
+		return -1;
+	render_rationales(a);
+	confidence(a);
+	choose_scaling(a);
+	team_best(a);
+	if (hybrid(a, d) < 0 || sensitivity(a, d) < 0)
+		return -1;
+	return 0;
+}

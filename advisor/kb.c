@@ -1,0 +1,608 @@
+/*
+ * Knowledge base loader.  A file is front matter (YAML between two "---"
+ * lines) and a Markdown body.  The front matter is parsed with the same
+ * safe YAML layer as profiles, with line numbers shifted so that errors
+ * point into the file; the body is parsed with cmark-gfm only to find its
+ * level-2 headings, and each section's text is then cut from the source so
+ * that quotes keep the author's Markdown exactly.
+ */
+#include "kb.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "xalloc.h"
+#include "ydoc.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const runtime_keys[] = { "kind", "id", "name", "language", "velocity",
+					    "cpu_factor", "baseline_memory_mb", "cold_start_ms",
+					    "gc_pause_ms", "ecosystem", "models", "sources" };
+static const char *const use_keys[] = { "model", "name", "task_memory_kib", "default" };
+static const char *const model_keys[] = { "kind", "id", "name", "parallelism", "processes",
+					  "speedup_probe", "overhead_probe", "task_memory_probe",
+					  "lag_probe", "defaults", "sources" };
+static const char *const default_keys[] = { "speedup", "overhead_us", "task_memory_kib",
+					    "lag_ms" };
+static const char *const kinds[] = { "runtime", "model" };
+static const char *const parallelisms[] = { "one", "cores", "gil" };
+static const char *const process_counts[] = { "one", "per-core" };
+static const char *const required_runtime_sections[] = { "execution-model", "strengths",
+							 "weaknesses" };
+
+void kb_init(struct kb *kb)
+{
+	memset(kb, 0, sizeof *kb);
+}
+
+static void sections_free(struct kb_section *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].slug);
+		free(v[i].title);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+static void sources_free(struct kb_source *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].citation);
+	}
+	free(v);
+}
+
+static void runtime_free(struct kb_runtime *r)
+{
+	free(r->id);
+	free(r->name);
+	free(r->language);
+	free(r->file);
+	for (size_t i = 0; i < r->nmodels; i++) {
+		free(r->models[i].model);
+		free(r->models[i].name);
+	}
+	free(r->models);
+	sections_free(r->sections, r->nsections);
+	sources_free(r->sources, r->nsources);
+}
+
+static void model_free(struct kb_model *m)
+{
+	free(m->id);
+	free(m->name);
+	free(m->file);
+	free(m->speedup_probe);
+	free(m->overhead_probe);
+	free(m->task_memory_probe);
+	free(m->lag_probe);
+	sections_free(m->sections, m->nsections);
+	sources_free(m->sources, m->nsources);
+}
+
+void kb_release(struct kb *kb)
+{
+	for (size_t i = 0; i < kb->nruntimes; i++)
+		runtime_free(&kb->runtimes[i]);
+	for (size_t i = 0; i < kb->nmodels; i++)
+		model_free(&kb->models[i]);
+	free(kb->runtimes);
+	free(kb->models);
+	free(kb->runtime_ids);
+	free(kb->dir);
+	kb_init(kb);
+}
+
+char *kb_slug(const char *title)
+{
+	struct buf b = BUF_INIT;
+
+	for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+		if (isalnum(*p))
+			buf_addc(&b, (char)tolower(*p));
+		else if ((*p == ' ' || *p == '-' || *p == '_') && b.len && b.data[b.len - 1] != '-')
+			buf_addc(&b, '-');
+	}
+	while (b.len && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	return buf_detach(&b);
+}
+
+const struct kb_section *kb_section(const struct kb_section *v, size_t n, const char *slug)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].slug, slug) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const struct kb_runtime *kb_runtime(const struct kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->nruntimes; i++)
+		if (strcmp(kb->runtimes[i].id, id) == 0)
+			return &kb->runtimes[i];
+	return NULL;
+}
+
+const struct kb_model *kb_model(const struct kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->nmodels; i++)
+		if (strcmp(kb->models[i].id, id) == 0)
+			return &kb->models[i];
+	return NULL;
+}
+
+void kb_known(const struct kb *kb, struct profile_known *known)
+{
+	known->runtimes = kb->runtime_ids;
+	known->nruntimes = kb->nruntimes;
+}
+
+/* Per-file parse state. */
+struct kfile {
+	struct ydoc y;
+	struct diags *d;
+	int errors;
+};
+
+static bool valid_id(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+			return false;
+	return true;
+}
+
+static yaml_node_t *need(struct kfile *k, yaml_node_t *map, const char *key)
+{
+	yaml_node_t *n = ydoc_get(&k->y, map, key);
+
+	if (n == NULL || ydoc_is_null(n)) {
+		ydoc_error(&k->y, k->d, map, "missing required key '%s'", key);
+		k->errors++;
+		return NULL;
+	}
+	return n;
+}
+
+static char *get_text(struct kfile *k, yaml_node_t *map, const char *key, bool required)
+{
+	yaml_node_t *n = required ? need(k, map, key) : ydoc_get(&k->y, map, key);
+	const char *s;
+
+	if (n == NULL || ydoc_is_null(n))
+		return NULL;
+	if (ydoc_string(&k->y, k->d, n, key, &s) < 0) {
+		k->errors++;
+		return NULL;
+	}
+	return xstrdup(s);
+}
+
+static char *get_id(struct kfile *k, yaml_node_t *map, const char *key)
+{
+	yaml_node_t *n = need(k, map, key);
+	const char *s;
+
+	if (n == NULL)
+		return NULL;
+	if (ydoc_string(&k->y, k->d, n, key, &s) < 0) {
+		k->errors++;
+		return NULL;
+	}
+	if (!valid_id(s)) {
+		ydoc_error(&k->y, k->d, n, "'%s' must be a lowercase id of letters, digits and '-'",
+			   key);
+		k->errors++;
+		return NULL;
+	}
+	return xstrdup(s);
+}
+
+/* An optional probe name (null allowed). */
+static char *get_probe(struct kfile *k, yaml_node_t *map, const char *key)
+{
+	yaml_node_t *n = ydoc_get(&k->y, map, key);
+	const char *s;
+
+	if (n == NULL || ydoc_is_null(n))
+		return NULL;
+	if (ydoc_string(&k->y, k->d, n, key, &s) < 0) {
+		k->errors++;
+		return NULL;
+	}
+	for (const char *p = s; *p; p++) {
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '.' ||
+		      *p == '_' || *p == '-')) {
+			ydoc_error(&k->y, k->d, n, "'%s' is not a probe name", s);
+			k->errors++;
+			return NULL;
+		}
+	}
+	return xstrdup(s);
+}
+
+static double get_num(struct kfile *k, yaml_node_t *map, const char *key, double min,
+		      double max, double def, bool required)
+{
+	yaml_node_t *n = required ? need(k, map, key) : ydoc_get(&k->y, map, key);
+	double v = def;
+
+	if (n == NULL || ydoc_is_null(n))
+		return def;
+	if (ydoc_number(&k->y, k->d, n, key, min, max, false, &v) < 0)
+		k->errors++;
+	return v;
+}
+
+static void get_sources(struct kfile *k, yaml_node_t *map, struct kb_source **out, size_t *nout)
+{
+	yaml_node_t *n = ydoc_get(&k->y, map, "sources");
+	size_t cap = 0;
+
+	if (n == NULL || ydoc_is_null(n))
+		return;
+	if (ydoc_expect_map(&k->y, k->d, n, "sources") < 0) {
+		k->errors++;
+		return;
+	}
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(&k->y.doc, p->key);
+		yaml_node_t *vn = yaml_document_get_node(&k->y.doc, p->value);
+		const char *v;
+		struct kb_source *s;
+
+		if (ydoc_string(&k->y, k->d, vn, "sources", &v) < 0) {
+			k->errors++;
+			continue;
+		}
+		s = XPUSH(*out, *nout, cap);
+		s->key = xstrdup(ydoc_scalar(kn) ? ydoc_scalar(kn) : "");
+		s->citation = xstrdup(v);
+	}
+}
+
+static void load_runtime(struct kfile *k, yaml_node_t *root, struct kb_runtime *r)
+{
+	yaml_node_t *eco, *models;
+	size_t cap = 0;
+	int lang;
+	bool have_default = false;
+
+	if (ydoc_check_keys(&k->y, k->d, root, runtime_keys, N(runtime_keys), "a runtime file") < 0)
+		k->errors++;
+	r->id = get_id(k, root, "id");
+	r->name = get_text(k, root, "name", true);
+	r->language = get_text(k, root, "language", true);
+	if (r->language) {
+		yaml_node_t *ln = ydoc_get(&k->y, root, "language");
+
+		if (ydoc_word(&k->y, k->d, ln, "skill language", profile_languages, LANG__COUNT,
+			      &lang) < 0)
+			k->errors++;
+	}
+	r->velocity = get_num(k, root, "velocity", 0, 5, 0, true);
+	r->cpu_factor = get_num(k, root, "cpu_factor", 0.01, 1000, 1, true);
+	r->baseline_memory_mb = get_num(k, root, "baseline_memory_mb", 0, 1e6, 0, true);
+	r->cold_start_ms = get_num(k, root, "cold_start_ms", 0, 1e7, 0, true);
+	r->gc_pause_ms = get_num(k, root, "gc_pause_ms", 0, 1e6, 0, true);
+	eco = need(k, root, "ecosystem");
+	if (eco && ydoc_expect_map(&k->y, k->d, eco, "ecosystem") == 0) {
+		if (ydoc_check_keys(&k->y, k->d, eco, profile_needs, profile_nneeds, "ecosystem") < 0)
+			k->errors++;
+		for (size_t i = 0; i < profile_nneeds; i++)
+			r->ecosystem[i] = get_num(k, eco, profile_needs[i], 0, 5, 0, false);
+	} else if (eco) {
+		k->errors++;
+	}
+	models = need(k, root, "models");
+	if (models && ydoc_expect_seq(&k->y, k->d, models, "models") < 0) {
+		k->errors++;
+		models = NULL;
+	}
+	for (yaml_node_item_t *it = models ? models->data.sequence.items.start : NULL;
+	     models && it < models->data.sequence.items.top; it++) {
+		yaml_node_t *m = yaml_document_get_node(&k->y.doc, *it);
+		yaml_node_t *def;
+		struct kb_model_use *u;
+
+		if (ydoc_expect_map(&k->y, k->d, m, "models entry") < 0) {
+			k->errors++;
+			continue;
+		}
+		if (ydoc_check_keys(&k->y, k->d, m, use_keys, N(use_keys), "a models entry") < 0)
+			k->errors++;
+		u = XPUSH(r->models, r->nmodels, cap);
+		memset(u, 0, sizeof *u);
+		u->model = get_id(k, m, "model");
+		u->name = get_text(k, m, "name", true);
+		u->task_memory_kib = get_num(k, m, "task_memory_kib", 0, 1e7, 0, true);
+		def = ydoc_get(&k->y, m, "default");
+		if (def && ydoc_bool(&k->y, k->d, def, "default", &u->is_default) < 0)
+			k->errors++;
+		if (u->is_default && have_default) {
+			ydoc_error(&k->y, k->d, def, "only one model of a runtime can be the default");
+			k->errors++;
+		}
+		have_default |= u->is_default;
+		for (size_t j = 0; u->model && j + 1 < r->nmodels; j++) {
+			if (r->models[j].model && strcmp(r->models[j].model, u->model) == 0) {
+				ydoc_error(&k->y, k->d, m, "model '%s' is listed twice", u->model);
+				k->errors++;
+			}
+		}
+	}
+	if (models && r->nmodels == 0) {
+		ydoc_error(&k->y, k->d, models, "a runtime needs at least one model");
+		k->errors++;
+	}
+	get_sources(k, root, &r->sources, &r->nsources);
+}
+
+static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
+{
+	yaml_node_t *n, *defs;
+	int idx = 0;
+
+	if (ydoc_check_keys(&k->y, k->d, root, model_keys, N(model_keys), "a model file") < 0)
+		k->errors++;
+	m->id = get_id(k, root, "id");
+	m->name = get_text(k, root, "name", true);
+	n = need(k, root, "parallelism");
+	if (n && ydoc_word(&k->y, k->d, n, "parallelism", parallelisms, N(parallelisms), &idx) < 0)
+		k->errors++;
+	m->parallelism = (enum kb_parallelism)idx;
+	idx = 0;
+	n = ydoc_get(&k->y, root, "processes");
+	if (n && ydoc_word(&k->y, k->d, n, "processes", process_counts, N(process_counts), &idx) < 0)
+		k->errors++;
+	m->per_core_processes = idx == 1;
+	m->speedup_probe = get_probe(k, root, "speedup_probe");
+	m->overhead_probe = get_probe(k, root, "overhead_probe");
+	m->task_memory_probe = get_probe(k, root, "task_memory_probe");
+	m->lag_probe = get_probe(k, root, "lag_probe");
+	defs = need(k, root, "defaults");
+	if (defs && ydoc_expect_map(&k->y, k->d, defs, "defaults") == 0) {
+		if (ydoc_check_keys(&k->y, k->d, defs, default_keys, N(default_keys), "defaults") < 0)
+			k->errors++;
+		m->def_speedup = get_num(k, defs, "speedup", 0.01, 1024, 1, true);
+		m->def_overhead_us = get_num(k, defs, "overhead_us", 0, 1e6, 0, false);
+		m->def_task_memory_kib = get_num(k, defs, "task_memory_kib", 0, 1e7, 0, false);
+		m->def_lag_ms = get_num(k, defs, "lag_ms", 0, 1e6, 0, false);
+	} else if (defs) {
+		k->errors++;
+	}
+	get_sources(k, root, &m->sources, &m->nsources);
+}
+
+/* Split the Markdown body into level-2 sections. */
+static void load_sections(const char *body, size_t len, int first_line,
+			  struct kb_section **out, size_t *nout)
+{
+	cmark_node *doc = cmark_parse_document(body, len, CMARK_OPT_DEFAULT);
+	size_t cap = 0;
+	int lines[256];
+	char *titles[256];
+	int n = 0;
+
+	for (cmark_node *c = cmark_node_first_child(doc); c && n < 256; c = cmark_node_next(c)) {
+		struct buf t = BUF_INIT;
+
+		if (cmark_node_get_type(c) != CMARK_NODE_HEADING || cmark_node_get_heading_level(c) != 2)
+			continue;
+		for (cmark_node *x = cmark_node_first_child(c); x; x = cmark_node_next(x)) {
+			const char *lit = cmark_node_get_literal(x);
+
+			if (lit)
+				buf_adds(&t, lit);
+			else if (cmark_node_first_child(x) && cmark_node_get_literal(cmark_node_first_child(x)))
+				buf_adds(&t, cmark_node_get_literal(cmark_node_first_child(x)));
+		}
+		lines[n] = cmark_node_get_start_line(c);
+		titles[n] = buf_detach(&t);
+		n++;
+	}
+	cmark_node_free(doc);
+	for (int i = 0; i < n; i++) {
+		/* Text runs from the line after the heading to the next heading. */
+		const char *p = body, *start, *end;
+		int line = 1;
+		struct kb_section *s;
+
+		while (line < lines[i] + 1 && p < body + len) {
+			if (*p++ == '\n')
+				line++;
+		}
+		start = p;
+		while ((i + 1 >= n || line < lines[i + 1]) && p < body + len) {
+			if (*p++ == '\n')
+				line++;
+		}
+		end = p;
+		while (start < end && (*start == '\n' || *start == ' ' || *start == '\r'))
+			start++;
+		while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r'))
+			end--;
+		s = XPUSH(*out, *nout, cap);
+		s->title = titles[i];
+		s->slug = kb_slug(titles[i]);
+		s->text = xstrndup(start, (size_t)(end - start));
+		s->line = first_line + lines[i] - 1;
+	}
+}
+
+/* Find the front matter: "---" on line 1 up to the next "---" line. */
+static int split_front_matter(const char *src, size_t len, size_t *fm_start, size_t *fm_len,
+			      size_t *body_start, int *body_line)
+{
+	size_t i;
+	int line = 2;
+
+	if (len < 4 || strncmp(src, "---", 3) != 0 || (src[3] != '\n' && src[3] != '\r'))
+		return -1;
+	i = src[3] == '\r' ? 5 : 4;
+	*fm_start = i;
+	while (i < len) {
+		size_t eol = i;
+
+		while (eol < len && src[eol] != '\n')
+			eol++;
+		if (eol - i >= 3 && strncmp(src + i, "---", 3) == 0 &&
+		    (eol - i == 3 || (eol - i == 4 && src[i + 3] == '\r'))) {
+			*fm_len = i - *fm_start;
+			*body_start = eol < len ? eol + 1 : len;
+			*body_line = line + 1;
+			return 0;
+		}
+		i = eol + 1;
+		line++;
+	}
+	return -1;
+}
+
+static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *capmd,
+		     struct diags *d)
+{
+	struct kfile k = { .d = d };
+	char *src = NULL;
+	size_t len = 0, fms = 0, fml = 0, bs = 0;
+	int body_line = 0, kind = 0, rc = -1;
+	yaml_node_t *root, *kn;
+
+	if (file_read(path, FILEIO_MAX_INPUT, &src, &len, d) < 0)
+		return -1;
+	if (split_front_matter(src, len, &fms, &fml, &bs, &body_line) < 0) {
+		diag_add(d, DIAG_ERROR, path, src, len, 1, 1,
+			 "a knowledge file starts with a YAML front-matter block between two '---' lines");
+		goto out;
+	}
+	/* Parse the front matter alone; places are shifted by its first line. */
+	if (ydoc_load(&k.y, path, src + fms, fml, 1, d) < 0)
+		goto out;
+	k.errors += k.y.problems;
+	root = ydoc_root(&k.y);
+	if (ydoc_expect_map(&k.y, d, root, "front matter") < 0)
+		goto out;
+	kn = need(&k, root, "kind");
+	if (kn == NULL)
+		goto out;
+	if (ydoc_word(&k.y, d, kn, "knowledge kind", kinds, N(kinds), &kind) < 0)
+		goto out;
+	if (kind == 0) {
+		struct kb_runtime *r = XPUSH(kb->runtimes, kb->nruntimes, *caprt);
+
+		memset(r, 0, sizeof *r);
+		r->file = xstrdup(path);
+		load_runtime(&k, root, r);
+		load_sections(src + bs, len - bs, body_line, &r->sections, &r->nsections);
+		for (size_t i = 0; i < N(required_runtime_sections); i++) {
+			if (!kb_section(r->sections, r->nsections, required_runtime_sections[i])) {
+				diag_add(d, DIAG_ERROR, path, src, len, body_line, 1,
+					 "the body has no '## %s' section", required_runtime_sections[i]);
+				k.errors++;
+			}
+		}
+	} else {
+		struct kb_model *m = XPUSH(kb->models, kb->nmodels, *capmd);
+
+		memset(m, 0, sizeof *m);
+		m->file = xstrdup(path);
+		load_model(&k, root, m);
+		load_sections(src + bs, len - bs, body_line, &m->sections, &m->nsections);
+	}
+	rc = k.errors ? -1 : 0;
+out:
+	ydoc_release(&k.y);
+	free(src);
+	return rc;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Cross-file checks: unique ids, every model a runtime offers has a file. */
+static int check_links(struct kb *kb, struct diags *d)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < kb->nruntimes; i++) {
+		struct kb_runtime *r = &kb->runtimes[i];
+
+		for (size_t j = 0; j < i; j++) {
+			if (r->id && kb->runtimes[j].id && strcmp(r->id, kb->runtimes[j].id) == 0) {
+				diag_error(d, r->file, "runtime id '%s' is also defined in '%s'", r->id,
+					   kb->runtimes[j].file);
+				rc = -1;
+			}
+		}
+		for (size_t j = 0; j < r->nmodels; j++) {
+			if (r->models[j].model && !kb_model(kb, r->models[j].model)) {
+				diag_error(d, r->file, "model '%s' has no model file in '%s'",
+					   r->models[j].model, kb->dir);
+				rc = -1;
+			}
+		}
+	}
+	for (size_t i = 0; i < kb->nmodels; i++)
+		for (size_t j = 0; j < i; j++)
+			if (kb->models[i].id && kb->models[j].id &&
+			    strcmp(kb->models[i].id, kb->models[j].id) == 0) {
+				diag_error(d, kb->models[i].file, "model id '%s' is also defined in '%s'",
+					   kb->models[i].id, kb->models[j].file);
+				rc = -1;
+			}
+	if (kb->nruntimes == 0) {
+		diag_error(d, kb->dir, "the knowledge base defines no runtime");
+		rc = -1;
+	}
+	return rc;
+}
+
+int kb_load_dir(struct kb *kb, const char *dir, struct diags *d)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0, caprt = 0, capmd = 0;
+	int rc = 0;
+
+	kb_release(kb);
+	kb->dir = xstrdup(dir);
+	if (dh == NULL) {
+		diag_error(d, dir, "cannot read the knowledge folder '%s'", dir);
+		return -1;
+	}
+	while ((e = readdir(dh)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 3 && strcmp(e->d_name + l - 3, ".md") == 0 && e->d_name[0] != '.')
+			*XPUSH(names, n, cap) = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(dh);
+	qsort(names, n, sizeof *names, name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (load_file(kb, names[i], &caprt, &capmd, d) < 0)
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rc == 0)
+		rc = check_links(kb, d);
+	kb->runtime_ids = xcalloc(kb->nruntimes + 1, sizeof *kb->runtime_ids);
+	for (size_t i = 0; i < kb->nruntimes; i++)
+		kb->runtime_ids[i] = kb->runtimes[i].id ? kb->runtimes[i].id : "";
+	return rc;
+}

@@ -1,0 +1,109 @@
+/*
+ * The knowledge base: one Markdown file per runtime and per concurrency
+ * model, each opening with a YAML front-matter block of structured facts
+ * (docs/knowledge.md).  Runtimes and models are data: adding one is adding
+ * a file, never a C change.
+ *
+ * The body is split into sections by its level-2 headings (found with
+ * cmark-gfm), so the report can quote "knowledge/runtime-go.md#strengths".
+ */
+#ifndef ADVISOR_KB_H
+#define ADVISOR_KB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "profile.h"
+
+struct kb_section {
+	char *slug;		/* "execution-model" */
+	char *title;		/* "Execution model" */
+	char *text;		/* Markdown of the section body, trimmed */
+	int line;
+};
+
+struct kb_source {
+	char *key;
+	char *citation;
+};
+
+struct kb_model_use {
+	char *model;		/* model id */
+	char *name;		/* "goroutines (M:N scheduler)" */
+	double task_memory_kib;
+	bool is_default;
+};
+
+struct kb_runtime {
+	char *id;
+	char *name;
+	char *language;		/* a team.skills key */
+	char *file;
+	double velocity;	/* 0..5 */
+	double cpu_factor;	/* relative to Go = 1 */
+	double baseline_memory_mb;
+	double cold_start_ms;
+	double gc_pause_ms;
+	double ecosystem[6];	/* by profile_needs index, 0..5 */
+	struct kb_model_use *models;
+	size_t nmodels;
+	struct kb_section *sections;
+	size_t nsections;
+	struct kb_source *sources;
+	size_t nsources;
+};
+
+enum kb_parallelism { PAR_ONE, PAR_CORES, PAR_GIL };
+
+struct kb_model {
+	char *id;
+	char *name;
+	char *file;
+	enum kb_parallelism parallelism;
+	bool per_core_processes;
+	char *speedup_probe;	/* may be NULL */
+	char *overhead_probe;
+	char *task_memory_probe;
+	char *lag_probe;
+	double def_speedup;
+	double def_overhead_us;
+	double def_task_memory_kib;
+	double def_lag_ms;
+	struct kb_section *sections;
+	size_t nsections;
+	struct kb_source *sources;
+	size_t nsources;
+};
+
+struct kb {
+	char *dir;
+	struct kb_runtime *runtimes;
+	size_t nruntimes;
+	struct kb_model *models;
+	size_t nmodels;
+	const char **runtime_ids;	/* for profile_known */
+};
+
+void kb_init(struct kb *kb);
+void kb_release(struct kb *kb);
+
+/*
+ * Load every *.md file of dir, in name order.  Problems are FILE:LINE:COL
+ * diagnostics; returns -1 when any file is invalid or a runtime names a
+ * model that has no file.
+ */
+int kb_load_dir(struct kb *kb, const char *dir, struct diags *d);
+
+const struct kb_runtime *kb_runtime(const struct kb *kb, const char *id);
+const struct kb_model *kb_model(const struct kb *kb, const char *id);
+/* The section with this slug, or NULL. */
+const struct kb_section *kb_section(const struct kb_section *v, size_t n, const char *slug);
+
+/* Runtime ids for validating a profile's exclude list. */
+void kb_known(const struct kb *kb, struct profile_known *known);
+
+/* Lowercase, spaces to '-', other punctuation dropped: "Best for" -> "best-for". */
+char *kb_slug(const char *title);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * The HTML report: the Markdown report rendered by cmark-gfm with the table
+ * extension, wrapped in a self-contained page (inline CSS for screen and
+ * print) with the probe charts drawn as inline SVG.  Raw HTML is never
+ * passed through from the Markdown (CMARK_OPT_DEFAULT), so text from a
+ * profile cannot inject markup; the SVG is added after rendering.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "buf.h"
+#include "report-internal.h"
+#include "xalloc.h"
+
+static const char css[] =
+	"body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;"
+	"margin:2rem auto;padding:0 1rem;color:#1f2328}"
+	"h1,h2,h3{line-height:1.25}h2{border-bottom:1px solid #d0d7de;padding-bottom:.3em;"
+	"margin-top:2em}table{border-collapse:collapse;margin:1em 0;font-size:13px}"
+	"th,td{border:1px solid #d0d7de;padding:4px 8px}th{background:#f6f8fa}"
+	"tr:nth-child(2n){background:#f6f8fa}td:nth-child(n+3){font-variant-numeric:tabular-nums}"
+	"code{background:#eff1f3;padding:.1em .3em;border-radius:4px;font-size:90%}"
+	"pre{background:#f6f8fa;padding:1em;overflow:auto}pre code{background:none}"
+	"figure{margin:1em 0}figcaption{font-size:13px;color:#59636e}"
+	"@media print{body{max-width:none;margin:0;font-size:11pt}h2{break-after:avoid}"
+	"table,figure{break-inside:avoid}a{color:inherit}}";
+
+static void html_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		default:
+			buf_addc(b, *s);
+		}
+	}
+}
+
+/* A horizontal bar chart of one unit's probe medians, with min-max whiskers. */
+static void svg_chart(struct buf *b, const struct probe_set *ps, int which)
+{
+	const char *title = which == 0 ? "Cost of one operation (microseconds, log scale)"
+				       : "Speed-up on all cores (x)";
+	size_t n = 0, i;
+	double max = 0, lo = 1e300;
+	int y = 0;
+	const int bar_h = 18, left = 190, width = 420;
+
+	for (i = 0; i < ps->nresults; i++) {
+		const struct probe_result *r = &ps->results[i];
+		double s = strcmp(r->unit, "ns") == 0 ? 1e-3 : 1;
+		bool take = which == 0 ? (strcmp(r->unit, "us") == 0 || strcmp(r->unit, "ns") == 0)
+				       : strcmp(r->unit, "x") == 0;
+
+		if (!take)
+			continue;
+		n++;
+		max = fmax(max, r->st.max * s);
+		lo = fmin(lo, fmax(r->st.min * s, 1e-3));
+	}
+	if (n == 0)
+		return;
+	buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		 "width=\"%d\" height=\"%zu\" font-size=\"12\" font-family=\"sans-serif\">"
+		 "<title>", left + width + 70, n * (bar_h + 6) + 10);
+	html_escape(b, title);
+	buf_adds(b, "</title>");
+	for (i = 0; i < ps->nresults; i++) {
+		const struct probe_result *r = &ps->results[i];
+		double s = strcmp(r->unit, "ns") == 0 ? 1e-3 : 1;
+		bool take = which == 0 ? (strcmp(r->unit, "us") == 0 || strcmp(r->unit, "ns") == 0)
+				       : strcmp(r->unit, "x") == 0;
+		double med = r->st.median * s, mn = r->st.min * s, mx = r->st.max * s;
+		double xm, x0, x1;
+
+		if (!take)
+			continue;
+		if (which == 0) {
+			/* Costs span four decades: a log scale keeps each bar readable. */
+			double l0 = log10(lo) - 0.2, l1 = log10(max) + 0.1;
+
+			xm = width * (log10(fmax(med, lo)) - l0) / (l1 - l0);
+			x0 = width * (log10(fmax(mn, lo)) - l0) / (l1 - l0);
+			x1 = width * (log10(fmax(mx, lo)) - l0) / (l1 - l0);
+		} else {
+			xm = width * med / max;
+			x0 = width * mn / max;
+			x1 = width * mx / max;
+		}
+		buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, y + 13);
+		html_escape(b, r->name);
+		buf_addf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+			 "fill=\"%s\"/>", left, y, fmax(xm, 1), bar_h, r->noisy ? "#d4a72c" : "#4c8eda");
+		buf_addf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#1f2328\"/>",
+			 left + x0, left + x1, y + bar_h / 2, y + bar_h / 2);
+		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.3g</text>", left + fmax(xm, x1) + 4, y + 13, med);
+		y += bar_h + 6;
+	}
+	buf_adds(b, "</svg><figcaption>");
+	html_escape(b, title);
+	buf_adds(b, ": bar at the median, line from min to max; amber bars were measured on a "
+		 "busy machine.</figcaption></figure>\n");
+}
+
+char *report_html(const struct advice *a, const struct report_meta *m)
+{
+	char *md = report_markdown_for(a, m, true);
+	cmark_parser *parser;
+	cmark_node *doc;
+	char *html, *p;
+	struct buf out = BUF_INIT;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension("table"));
+	cmark_parser_feed(parser, md, strlen(md));
+	doc = cmark_parser_finish(parser);
+	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
+	buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	buf_adds(&out, "Design note: ");
+	html_escape(&out, a->p->name);
+	buf_addf(&out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+	/* Swap the chart placeholders for SVG. */
+	p = html;
+	while (*p) {
+		char *hit = strstr(p, "<p>ADVISOR-CHART-");
+
+		if (hit == NULL) {
+			buf_adds(&out, p);
+			break;
+		}
+		buf_add(&out, p, (size_t)(hit - p));
+		svg_chart(&out, a->ps, hit[17] - '0');
+		p = strstr(hit, "</p>");
+		p = p ? p + 5 : hit + strlen(hit);
+	}
+	buf_adds(&out, "</body>\n</html>\n");
+	free(html);
+	cmark_node_free(doc);
+	cmark_parser_free(parser);
+	free(md);
+	return buf_detach(&out);
+}

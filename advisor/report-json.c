@@ -1,0 +1,243 @@
+/*
+ * The JSON report: the contract keys of DESIGN.md ("JSON keys") in a fixed
+ * order, plus keys that only add (assumed, excluded, accepted, team).
+ * Numbers are rounded to what the report can honestly claim, so that a
+ * report does not change on noise in the last digits.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datadir.h"
+#include "xalloc.h"
+
+static json_t *num(double x, int digits)
+{
+	double f = pow(10, digits);
+
+	if (!isfinite(x))
+		return json_null();
+	return json_real(round(x * f) / f);
+}
+
+static json_t *strlist_json(const struct strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+char *report_candidate_id(const struct candidate *c)
+{
+	return xasprintf("%s/%s", c->rt->id, c->model->id);
+}
+
+static json_t *profile_json(const struct profile *p)
+{
+	json_t *o = json_object(), *w = json_object(), *t = json_object(), *s = json_object();
+	json_t *c = json_object(), *pr = json_object(), *sk = json_object(), *acc = json_array();
+	json_t *assumed = json_array();
+	static const char *const field_names[PF__COUNT] = {
+		"project.name", "project.description", "workload.requests_per_second",
+		"workload.cpu_ms_per_request", "workload.io_wait_fraction",
+		"workload.latency_p99_ms", "workload.traits", "team.size", "team.skills",
+		"team.can_hire", "scaling.strategy", "scaling.instances", "scaling.deployment",
+		"constraints.memory_mb_per_instance", "constraints.cold_start_ms",
+		"constraints.ecosystem", "constraints.exclude", "priorities",
+	};
+
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "project", json_pack("{s:s, s:s}", "name", p->name,
+						    "description", p->description));
+	json_object_set_new(w, "kind", json_string(profile_kinds[p->kind]));
+	json_object_set_new(w, "peak_concurrency", num(p->peak_concurrency, 0));
+	json_object_set_new(w, "requests_per_second", num(p->requests_per_second, 3));
+	json_object_set_new(w, "cpu_ms_per_request", num(p->cpu_ms_per_request, 3));
+	json_object_set_new(w, "io_wait_fraction", num(p->io_wait_fraction, 3));
+	json_object_set_new(w, "latency_p99_ms", num(p->latency_p99_ms, 3));
+	json_object_set_new(w, "traits", strlist_json(&p->traits));
+	json_object_set_new(o, "workload", w);
+	json_object_set_new(t, "size", json_integer(p->team_size));
+	for (int i = 0; i < LANG__COUNT; i++)
+		json_object_set_new(sk, profile_languages[i], json_integer((json_int_t)p->skills[i]));
+	json_object_set_new(t, "skills", sk);
+	json_object_set_new(t, "can_hire", strlist_json(&p->can_hire));
+	json_object_set_new(o, "team", t);
+	json_object_set_new(s, "strategy", json_string(profile_strategies[p->strategy]));
+	json_object_set_new(s, "instances", json_integer(p->instances));
+	json_object_set_new(s, "deployment", json_string(profile_deployments[p->deployment]));
+	json_object_set_new(o, "scaling", s);
+	json_object_set_new(c, "memory_mb_per_instance",
+			    p->memory_mb_per_instance > 0 ? num(p->memory_mb_per_instance, 3) : json_null());
+	json_object_set_new(c, "cold_start_ms", p->cold_start_ms > 0 ? num(p->cold_start_ms, 3) : json_null());
+	json_object_set_new(c, "ecosystem", strlist_json(&p->ecosystem));
+	json_object_set_new(c, "exclude", strlist_json(&p->exclude));
+	json_object_set_new(o, "constraints", c);
+	for (int i = 0; i < CRIT__COUNT; i++)
+		json_object_set_new(pr, profile_criteria[i], num(p->priorities[i], 2));
+	json_object_set_new(o, "priorities", pr);
+	for (size_t i = 0; i < p->naccept; i++)
+		json_array_append_new(acc, json_pack("{s:s, s:s}", "rule", p->accept[i].rule,
+						     "because", p->accept[i].because));
+	json_object_set_new(o, "accept", acc);
+	for (int i = 0; i < PF__COUNT; i++)
+		if (p->assumed[i])
+			json_array_append_new(assumed, json_string(field_names[i]));
+	json_object_set_new(o, "assumed", assumed);
+	return o;
+}
+
+static json_t *cand_ref(const struct candidate *c)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "runtime", c->rt->id, "model", c->model->id,
+			 "label", c->label, "total", num(c->total, 2));
+}
+
+static json_t *capacity_json(const struct candidate *c)
+{
+	const struct capacity *k = &c->cap;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "runtime", json_string(c->rt->id));
+	json_object_set_new(o, "model", json_string(c->model->id));
+	json_object_set_new(o, "cores_per_instance", num(k->cores, 0));
+	json_object_set_new(o, "processes_per_instance", num(k->processes, 0));
+	json_object_set_new(o, "usable_cores", num(k->usable_cores, 2));
+	json_object_set_new(o, "service_ms", num(k->service_ms, 3));
+	json_object_set_new(o, "rps_per_instance", num(k->rps_per_instance, 1));
+	json_object_set_new(o, "utilisation", num(k->utilisation, 3));
+	json_object_set_new(o, "queue_p99_ms", k->queue_ms < 0 ? json_null() : num(k->queue_ms, 2));
+	json_object_set_new(o, "latency_p99_ms", k->latency_ms < 0 ? json_null() : num(k->latency_ms, 2));
+	json_object_set_new(o, "memory_mb", num(k->memory_mb, 1));
+	json_object_set_new(o, "task_memory_kib", num(k->task_memory_kib, 2));
+	json_object_set_new(o, "instances_needed",
+			    k->instances_needed < 0 ? json_null() : json_integer(k->instances_needed));
+	json_object_set_new(o, "meets_target", json_boolean(k->meets_target));
+	json_object_set_new(o, "limit", json_string(k->limit));
+	json_object_set_new(o, "figures", json_string(k->measured ? "measured" : "defaults"));
+	return o;
+}
+
+json_t *report_json(const struct advice *a, const struct report_meta *m)
+{
+	json_t *root = json_object(), *rec = json_object(), *rank = json_array();
+	json_t *cap = json_array(), *fired = json_array(), *sens = json_array();
+	json_t *excl = json_array(), *acc = json_array(), *meta = json_object();
+	const struct candidate *w = &a->cands[0];
+
+	json_object_set_new(root, "advisor_version", json_string(ADVISOR_VERSION));
+	json_object_set_new(root, "profile", profile_json(a->p));
+
+	json_object_set_new(rec, "runtime", json_string(w->rt->id));
+	json_object_set_new(rec, "model", json_string(w->model->id));
+	json_object_set_new(rec, "label", json_string(w->label));
+	json_object_set_new(rec, "scaling", json_string(a->scaling));
+	json_object_set_new(rec, "confidence", num(a->confidence, 2));
+	json_object_set_new(rec, "runner_up", a->ncands > 1 ? cand_ref(&a->cands[1]) : json_null());
+	if (a->hybrid.present)
+		json_object_set_new(rec, "hybrid", json_pack("{s:o, s:o, s:s}",
+			"gateway", cand_ref(&a->cands[a->hybrid.gateway]),
+			"workers", cand_ref(&a->cands[a->hybrid.worker]), "why", a->hybrid.why));
+	else
+		json_object_set_new(rec, "hybrid", json_null());
+	if (a->team_best >= 0) {
+		const struct candidate *t = &a->cands[a->team_best];
+
+		json_object_set_new(rec, "team", json_pack("{s:s, s:i, s:o, s:o}",
+			"strongest_language", a->dv.best_language, "skill", (int)a->dv.best_skill,
+			"best_in_that_language", cand_ref(t),
+			"gain_of_switching", num(w->total - t->total, 2)));
+	} else {
+		json_object_set_new(rec, "team", json_null());
+	}
+	json_object_set_new(root, "recommendation", rec);
+
+	for (size_t i = 0; i < a->ncands; i++) {
+		const struct candidate *c = &a->cands[i];
+		json_t *crit = json_object(), *base = json_object();
+
+		for (int k = 0; k < CRIT__COUNT; k++) {
+			json_object_set_new(crit, profile_criteria[k], num(c->score[k], 2));
+			json_object_set_new(base, profile_criteria[k], num(c->base[k], 2));
+		}
+		json_array_append_new(rank, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "runtime",
+						      c->rt->id, "model", c->model->id, "label",
+						      c->label, "total", num(c->total, 2), "criteria",
+						      crit, "base", base));
+		json_array_append_new(cap, capacity_json(c));
+	}
+	json_object_set_new(root, "ranking", rank);
+	json_object_set_new(root, "capacity", cap);
+	json_object_set_new(root, "probes", a->ps ? probe_set_to_json(a->ps) : json_null());
+
+	for (size_t i = 0; i < a->nfired; i++) {
+		const struct fired_rule *f = &a->fired[i];
+		json_t *o = json_object(), *cs = json_array(), *effs = json_array();
+
+		json_object_set_new(o, "id", json_string(f->rule->id));
+		json_object_set_new(o, "file", json_string(datadir_display(f->rule->file)));
+		json_object_set_new(o, "line", json_integer(f->rule->line));
+		json_object_set_new(o, "rationale", json_string(f->rationale));
+		json_object_set_new(o, "source", json_string(f->rule->source));
+		for (size_t e = 0; e < f->rule->neffects; e++) {
+			const struct effect *ef = &f->rule->effects[e];
+
+			json_array_append_new(effs, json_pack("{s:o, s:o, s:s, s:o}",
+				"runtime", ef->runtime ? json_string(ef->runtime) : json_null(),
+				"model", ef->model ? json_string(ef->model) : json_null(),
+				"criterion", profile_criteria[ef->criterion], "delta", num(ef->delta, 2)));
+		}
+		json_object_set_new(o, "effects", effs);
+		for (size_t h = 0; h < f->ncands; h++) {
+			char *id = report_candidate_id(&a->cands[f->cands[h]]);
+
+			json_array_append_new(cs, json_string(id));
+			free(id);
+		}
+		json_object_set_new(o, "candidates", cs);
+		if (f->risk)
+			json_object_set_new(o, "risk", json_pack("{s:s, s:s}", "risk", f->risk,
+				"mitigation", f->rule->mitigation ? f->rule->mitigation : ""));
+		json_array_append_new(fired, o);
+	}
+	json_object_set_new(root, "rules_fired", fired);
+
+	for (size_t i = 0; i < a->nflips; i++) {
+		const struct flip *f = &a->flips[i];
+
+		json_array_append_new(sens, json_pack("{s:s, s:o, s:o, s:s, s:s, s:s}", "input",
+			f->input, "from", num(f->from, 3), "to", num(f->to, 3), "winner_runtime",
+			f->winner_runtime, "winner_model", f->winner_model, "winner", f->winner));
+	}
+	json_object_set_new(root, "sensitivity", sens);
+
+	for (size_t i = 0; i < a->nexcluded; i++)
+		json_array_append_new(excl, json_string(a->excluded[i]));
+	json_object_set_new(root, "excluded", excl);
+	for (size_t i = 0; i < a->naccepted; i++)
+		json_array_append_new(acc, json_pack("{s:s, s:s, s:b}", "rule", a->accepted[i].id,
+			"because", a->accepted[i].because, "would_fire", a->accepted[i].would_fire));
+	json_object_set_new(root, "accepted", acc);
+	json_object_set_new(meta, "command", json_string(m->command_line));
+	json_object_set_new(meta, "probe_source", json_string(m->probe_source));
+	json_object_set_new(meta, "date", m->date ? json_string(m->date) : json_null());
+	json_object_set_new(meta, "rules", json_string(m->rules_dirs));
+	json_object_set_new(meta, "knowledge", json_string(m->knowledge_dir));
+	json_object_set_new(root, "method", meta);
+	return root;
+}
+
+char *report_json_text(const struct advice *a, const struct report_meta *m)
+{
+	json_t *j = report_json(a, m);
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	char *out = xasprintf("%s\n", s ? s : "{}");
+
+	free(s);
+	json_decref(j);
+	return out;
+}

@@ -1,0 +1,728 @@
+/*
+ * The Markdown report: the ten sections of the design note.  It is
+ * written for GitHub and cmark-gfm and to pass markdownlint's default
+ * rules, so every line stays within 80 columns (prose is wrapped, tables
+ * use short candidate ids) and every heading is unique.
+ *
+ * The HTML renderer reuses this text with charts as placeholders, which it
+ * replaces by inline SVG (report_markdown_for).
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datadir.h"
+#include "md.h"
+#include "report-internal.h"
+#include "xalloc.h"
+
+static const char *const crit_short[] = { "perf", "velocity", "team", "ecosystem", "ops" };
+
+static const char *confidence_word(double c)
+{
+	return c >= 0.8 ? "high" : c >= 0.6 ? "moderate" : "low";
+}
+
+/* The rules that most favour the winner: largest summed effect on it. */
+static size_t top_reasons(const struct advice *a, size_t *idx, size_t max)
+{
+	double best[8] = { 0 };
+	size_t n = 0;
+	const struct candidate *w = &a->cands[0];
+
+	for (size_t i = 0; i < a->nfired; i++) {
+		const struct fired_rule *f = &a->fired[i];
+		double sum = 0;
+		bool touches = f->ncands == 0;
+
+		for (size_t h = 0; h < f->ncands; h++)
+			touches |= f->cands[h] == 0;
+		if (!touches)
+			continue;
+		for (size_t e = 0; e < f->rule->neffects; e++) {
+			const struct effect *ef = &f->rule->effects[e];
+
+			if ((!ef->runtime || strcmp(ef->runtime, w->rt->id) == 0) &&
+			    (!ef->model || strcmp(ef->model, w->model->id) == 0))
+				sum += ef->delta * a->p->priorities[ef->criterion];
+		}
+		if (sum <= 0)
+			continue;
+		/* insertion into a short sorted list */
+		for (size_t k = 0; k < max; k++) {
+			if (k == n || sum > best[k]) {
+				for (size_t m = (n < max ? n : max - 1); m > k; m--) {
+					best[m] = best[m - 1];
+					idx[m] = idx[m - 1];
+				}
+				best[k] = sum;
+				idx[k] = i;
+				if (n < max)
+					n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+static void section_recommendation(struct buf *b, const struct advice *a)
+{
+	const struct candidate *w = &a->cands[0];
+	const struct profile *p = a->p;
+	struct buf t = BUF_INIT;
+	size_t reasons[3];
+	size_t nr = top_reasons(a, reasons, 3);
+
+	buf_adds(b, "## Recommendation\n\n");
+	buf_addf(&t, "Build %s on **%s** (`%s/%s`), scaling across %s. Confidence is %s (",
+		 p->name, w->label, w->rt->id, w->model->id,
+		 strcmp(a->scaling, "cores") == 0 ? "the cores of each machine"
+		 : strcmp(a->scaling, "machines") == 0 ? "more machines" : "cores and machines",
+		 confidence_word(a->confidence));
+	md_num(&t, a->confidence);
+	buf_adds(&t, ")");
+	if (a->ncands > 1) {
+		buf_addf(&t, ": it leads %s by ", a->cands[1].label);
+		md_num(&t, w->total - a->cands[1].total);
+		buf_adds(&t, " points out of 10 on the weighted criteria");
+	}
+	buf_adds(&t, ". ");
+	if (w->cap.meets_target) {
+		buf_addf(&t, "At the target load its %d planned instance%s of %.0f cores run at %.0f%% "
+			 "CPU with an estimated p99 latency of ", p->instances,
+			 p->instances == 1 ? "" : "s", w->cap.cores, w->cap.utilisation * 100);
+		md_num(&t, w->cap.latency_ms);
+		buf_adds(&t, " ms against a budget of ");
+		md_num(&t, p->latency_p99_ms);
+		buf_adds(&t, " ms. ");
+	} else if (w->cap.instances_needed > 0) {
+		buf_addf(&t, "At the target load it needs %d instances of %.0f cores, more than the %d "
+			 "planned; with %d, CPU is at %.0f%% and the estimated p99 latency is ",
+			 w->cap.instances_needed, w->cap.cores, p->instances, w->cap.instances_needed,
+			 w->cap.need_utilisation * 100);
+		md_num(&t, w->cap.need_latency_ms);
+		buf_adds(&t, " ms against a budget of ");
+		md_num(&t, p->latency_p99_ms);
+		buf_adds(&t, " ms. ");
+	} else {
+		buf_addf(&t, "No number of instances meets the target as stated (%s). ", w->cap.limit);
+	}
+	if (a->team_best >= 0) {
+		const struct candidate *tb = &a->cands[a->team_best];
+
+		if (strcmp(tb->rt->language, w->rt->language) == 0) {
+			buf_addf(&t, "It is written in the team's strongest language, %s (%.0f of 5).",
+				 a->dv.best_language, a->dv.best_skill);
+		} else {
+			buf_addf(&t, "It asks the team to work in %s (skill %.0f of 5) rather than "
+				 "%s (%.0f of 5): the best option in %s, %s, scores ",
+				 w->rt->language, w->skill, a->dv.best_language, a->dv.best_skill,
+				 a->dv.best_language, tb->label);
+			md_num(&t, tb->total);
+			buf_adds(&t, ", so the switch buys ");
+			md_num(&t, w->total - tb->total);
+			buf_adds(&t, " points and costs the ramp-up of learning a new language and "
+				 "its tooling.");
+		}
+	}
+	md_wrap(b, "", "", buf_str(&t));
+	buf_reset(&t);
+	if (nr) {
+		buf_adds(b, "\nThe main reasons:\n\n");
+		for (size_t i = 0; i < nr; i++) {
+			const struct fired_rule *f = &a->fired[reasons[i]];
+
+			buf_reset(&t);
+			buf_addf(&t, "%s (`%s`)", f->rationale, f->rule->id);
+			md_wrap(b, "- ", "  ", buf_str(&t));
+		}
+	}
+	if (a->ncands > 1) {
+		const struct candidate *r = &a->cands[1];
+
+		buf_reset(&t);
+		buf_addf(&t, "Runner-up: **%s** (`%s/%s`), total ", r->label, r->rt->id, r->model->id);
+		md_num(&t, r->total);
+		buf_adds(&t, " against ");
+		md_num(&t, w->total);
+		buf_adds(&t, ".");
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", buf_str(&t));
+	}
+	if (a->hybrid.present) {
+		const struct candidate *g = &a->cands[a->hybrid.gateway];
+		const struct candidate *k = &a->cands[a->hybrid.worker];
+
+		buf_reset(&t);
+		buf_addf(&t, "Hybrid design: put the I/O-facing gateway on **%s** (`%s/%s`) and the "
+			 "CPU-heavy work on **%s** (`%s/%s`) workers. Why: %s.", g->label, g->rt->id,
+			 g->model->id, k->label, k->rt->id, k->model->id, a->hybrid.why);
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", buf_str(&t));
+	}
+	buf_release(&t);
+}
+
+static void row(struct buf *b, const char *field, const char *value, bool assumed)
+{
+	buf_addf(b, "| `%s` | ", field);
+	md_cell(b, value);
+	buf_addf(b, " | %s |\n", assumed ? "assumed" : "");
+}
+
+static void rownum(struct buf *b, const char *field, double v, bool assumed, const char *none)
+{
+	char *s = v == 0 && none ? xstrdup(none) : md_numstr(v);
+
+	row(b, field, s, assumed);
+	free(s);
+}
+
+static void rowlist(struct buf *b, const char *field, const struct strlist *l, bool assumed)
+{
+	struct buf v = BUF_INIT;
+
+	for (size_t i = 0; i < l->n; i++)
+		buf_addf(&v, "%s%s", i ? ", " : "", l->v[i]);
+	row(b, field, l->n ? buf_str(&v) : "none", assumed);
+	buf_release(&v);
+}
+
+static void section_profile(struct buf *b, const struct advice *a)
+{
+	const struct profile *p = a->p;
+
+	buf_adds(b, "\n## Profile\n\n");
+	if (*p->description) {
+		md_wrap(b, "", "", p->description);
+		buf_addc(b, '\n');
+	}
+	buf_adds(b, "| field | value | note |\n| --- | --- | --- |\n");
+	row(b, "project.name", p->name, p->assumed[PF_NAME]);
+	row(b, "workload.kind", profile_kinds[p->kind], false);
+	rownum(b, "workload.peak_concurrency", p->peak_concurrency, false, NULL);
+	rownum(b, "workload.requests_per_second", p->requests_per_second, p->assumed[PF_RPS], NULL);
+	rownum(b, "workload.cpu_ms_per_request", p->cpu_ms_per_request, p->assumed[PF_CPU_MS], NULL);
+	rownum(b, "workload.io_wait_fraction", p->io_wait_fraction, p->assumed[PF_IO_WAIT], NULL);
+	rownum(b, "workload.latency_p99_ms", p->latency_p99_ms, p->assumed[PF_LATENCY], NULL);
+	rowlist(b, "workload.traits", &p->traits, p->assumed[PF_TRAITS]);
+	rownum(b, "team.size", p->team_size, p->assumed[PF_TEAM_SIZE], NULL);
+	for (int i = 0; i < LANG__COUNT; i++) {
+		char *f = xasprintf("team.skills.%s", profile_languages[i]);
+
+		rownum(b, f, p->skills[i], !p->skill_stated[i], NULL);
+		free(f);
+	}
+	rowlist(b, "team.can_hire", &p->can_hire, p->assumed[PF_CAN_HIRE]);
+	row(b, "scaling.strategy", profile_strategies[p->strategy], p->assumed[PF_STRATEGY]);
+	rownum(b, "scaling.instances", p->instances, p->assumed[PF_INSTANCES], NULL);
+	row(b, "scaling.deployment", profile_deployments[p->deployment], p->assumed[PF_DEPLOYMENT]);
+	rownum(b, "constraints.memory_mb_per_instance", p->memory_mb_per_instance,
+	       p->assumed[PF_MEMORY], "no limit");
+	rownum(b, "constraints.cold_start_ms", p->cold_start_ms, p->assumed[PF_COLD_START],
+	       "no limit");
+	rowlist(b, "constraints.ecosystem", &p->ecosystem, p->assumed[PF_ECOSYSTEM]);
+	rowlist(b, "constraints.exclude", &p->exclude, p->assumed[PF_EXCLUDE]);
+	for (int i = 0; i < CRIT__COUNT; i++) {
+		char *f = xasprintf("priorities.%s", profile_criteria[i]);
+
+		rownum(b, f, p->priorities[i], !p->priority_stated[i], NULL);
+		free(f);
+	}
+	buf_addc(b, '\n');
+	md_wrap(b, "", "", "Values marked *assumed* were not in the profile and took their "
+		"documented defaults (docs/profile.md); state them to firm up the advice.");
+}
+
+static void section_ranking(struct buf *b, const struct advice *a)
+{
+	struct buf t = BUF_INIT;
+
+	buf_adds(b, "\n## Ranking\n\n");
+	buf_adds(b, "| # | candidate | perf | velocity | team | ecosystem | ops | total |\n"
+		    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+	for (size_t i = 0; i < a->ncands; i++) {
+		const struct candidate *c = &a->cands[i];
+
+		buf_addf(b, "| %zu | `%s/%s` |", i + 1, c->rt->id, c->model->id);
+		for (int k = 0; k < CRIT__COUNT; k++)
+			buf_addf(b, " %.1f |", c->score[k]);
+		buf_addf(b, " **%.2f** |\n", c->total);
+	}
+	buf_addc(b, '\n');
+	buf_adds(&t, "Each criterion is scored 0 to 10: a computed base value, then the effects of "
+		 "the rules that fired (see Why). The total weighs them by the profile's "
+		 "priorities:");
+	for (int k = 0; k < CRIT__COUNT; k++) {
+		buf_addf(&t, " %s ", crit_short[k]);
+		md_num(&t, a->p->priorities[k]);
+		buf_adds(&t, k + 1 < CRIT__COUNT ? "," : ".");
+	}
+	if (a->nexcluded) {
+		buf_adds(&t, " Excluded by the profile:");
+		for (size_t i = 0; i < a->nexcluded; i++)
+			buf_addf(&t, "%s %s", i ? "," : "", a->excluded[i]);
+		buf_adds(&t, ".");
+	}
+	md_wrap(b, "", "", buf_str(&t));
+	buf_adds(b, "\nCandidates:\n\n");
+	for (size_t i = 0; i < a->ncands; i++) {
+		buf_reset(&t);
+		buf_addf(&t, "`%s/%s`: %s", a->cands[i].rt->id, a->cands[i].model->id,
+			 a->cands[i].label);
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	buf_release(&t);
+}
+
+static void section_capacity(struct buf *b, const struct advice *a)
+{
+	const struct profile *p = a->p;
+	struct buf t = BUF_INIT;
+
+	buf_adds(b, "\n## Capacity at target load\n\n");
+	buf_addf(&t, "Each instance is taken to have %.0f cores, like the machine the figures "
+		 "come from. At peak, ", a->dv.machine_cores);
+	md_num(&t, p->requests_per_second);
+	buf_addf(&t, " requests per second and ");
+	md_num(&t, p->peak_concurrency);
+	buf_addf(&t, " tasks in flight are spread over %d planned instance%s; a request costs ",
+		 p->instances, p->instances == 1 ? "" : "s");
+	md_num(&t, p->cpu_ms_per_request);
+	buf_adds(&t, " ms of CPU in Go-like code (scaled per runtime) and waits ");
+	md_num(&t, a->dv.io_ms_per_request);
+	buf_adds(&t, " ms on I/O. Utilisation and queueing come from an M/M/c model with one "
+		 "server per usable core; instances are sized for at most 70% utilisation, the "
+		 "latency budget and the memory limit (docs/method.md).");
+	md_wrap(b, "", "", buf_str(&t));
+	buf_adds(b, "\n| candidate | MB/inst | cores | CPU | queue ms | p99 ms | needs | fits |\n"
+		    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+	for (size_t i = 0; i < a->ncands; i++) {
+		const struct candidate *c = &a->cands[i];
+		const struct capacity *k = &c->cap;
+
+		buf_addf(b, "| `%s/%s` | ", c->rt->id, c->model->id);
+		md_num(b, k->memory_mb);
+		buf_adds(b, " | ");
+		md_num(b, k->usable_cores);
+		buf_addf(b, " | %.0f%% | ", k->utilisation * 100);
+		if (k->queue_ms < 0)
+			buf_adds(b, "unbounded");
+		else
+			md_num(b, k->queue_ms);
+		buf_adds(b, " | ");
+		if (k->latency_ms < 0)
+			buf_adds(b, "unbounded");
+		else
+			md_num(b, k->latency_ms);
+		if (k->instances_needed > 0)
+			buf_addf(b, " | %d | %s |\n", k->instances_needed, k->meets_target ? "yes" : "no");
+		else
+			buf_adds(b, " | never | no |\n");
+	}
+	buf_addc(b, '\n');
+	md_wrap(b, "", "", "MB/inst is memory per instance at peak; cores are the usable cores "
+		"of one instance; CPU, queue and p99 are at the planned instance count; needs is "
+		"the fewest instances that meet every target. What bounds each of the top three:");
+	buf_addc(b, '\n');
+	for (size_t i = 0; i < a->ncands && i < 3; i++) {
+		const struct candidate *c = &a->cands[i];
+
+		buf_reset(&t);
+		buf_addf(&t, "`%s/%s`: %s; %s figures.", c->rt->id, c->model->id, c->cap.limit,
+			 c->cap.measured ? "measured" : "default");
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	buf_release(&t);
+}
+
+/* Mermaid bar charts of the probe figures: costs in µs, speed-ups in x. */
+static void probe_charts(struct buf *b, const struct probe_set *ps, bool placeholders)
+{
+	static const struct {
+		const char *title;
+		const char *unit;
+	} charts[] = {
+		{ "Cost of one operation (microseconds)", "us" },
+		{ "Speed-up on all cores (x)", "x" },
+	};
+
+	for (size_t c = 0; c < 2; c++) {
+		size_t n = 0;
+		double max = 0;
+
+		for (size_t i = 0; i < ps->nresults; i++) {
+			const struct probe_result *r = &ps->results[i];
+			double v = strcmp(r->unit, "ns") == 0 && c == 0 ? r->st.median / 1000 : r->st.median;
+
+			if (strcmp(r->unit, charts[c].unit) == 0 ||
+			    (c == 0 && strcmp(r->unit, "ns") == 0)) {
+				n++;
+				max = fmax(max, v);
+			}
+		}
+		if (n == 0)
+			continue;
+		if (placeholders) {
+			buf_addf(b, "\nADVISOR-CHART-%zu\n", c);
+			continue;
+		}
+		buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s\"\n  x-axis [", charts[c].title);
+		n = 0;
+		for (size_t i = 0; i < ps->nresults; i++) {
+			const struct probe_result *r = &ps->results[i];
+
+			if (strcmp(r->unit, charts[c].unit) == 0 || (c == 0 && strcmp(r->unit, "ns") == 0))
+				buf_addf(b, "%s\n    \"%s\"", n++ ? "," : "", r->name);
+		}
+		buf_addf(b, "\n  ]\n  y-axis \"%s\" 0 --> %.0f\n  bar [", charts[c].unit,
+			 ceil(max * 1.1));
+		n = 0;
+		for (size_t i = 0; i < ps->nresults; i++) {
+			const struct probe_result *r = &ps->results[i];
+
+			if (strcmp(r->unit, charts[c].unit) == 0 || (c == 0 && strcmp(r->unit, "ns") == 0)) {
+				double v = strcmp(r->unit, "ns") == 0 ? r->st.median / 1000 : r->st.median;
+
+				buf_addf(b, "%s", n++ ? ", " : "");
+				md_num(b, v);
+			}
+		}
+		buf_adds(b, "]\n```\n");
+	}
+}
+
+static void section_measured(struct buf *b, const struct advice *a, const struct report_meta *m,
+			     bool placeholders)
+{
+	const struct probe_set *ps = a->ps;
+	struct buf t = BUF_INIT;
+	size_t noisy = 0;
+
+	buf_adds(b, "\n## Measured on this machine\n\n");
+	if (ps == NULL) {
+		md_wrap(b, "", "", "No probes ran (--no-probes): the capacity estimates use the "
+			"default figures of the knowledge base's model files (knowledge/model-*.md), "
+			"measured on a 2-vCPU virtual machine. Run without --no-probes, or with "
+			"--probes-from, to ground the advice in this machine.");
+		buf_release(&t);
+		return;
+	}
+	for (size_t i = 0; i < ps->nresults; i++)
+		noisy += ps->results[i].noisy;
+	buf_addf(&t, "Figures %s: %s, %d cores, %ld MB, Linux %s, taken %s in ",
+		 strncmp(m->probe_source, "probe cache", 11) == 0 ? "from the probe cache" : "measured now",
+		 ps->fp.cpu_model, ps->fp.cores, ps->fp.memory_mb, ps->fp.kernel, ps->fp.taken_at);
+	md_num(&t, ps->elapsed_s);
+	buf_adds(&t, " s of a ");
+	md_num(&t, ps->budget_s);
+	buf_adds(&t, " s budget. ");
+	if (noisy)
+		buf_addf(&t, "The machine was busy: %zu of %zu figures were taken while other work "
+			 "used the CPU (marked noisy); treat them with care.", noisy, ps->nresults);
+	else
+		buf_adds(&t, "The machine was quiet: no figure was taken while other work used the "
+			 "CPU.");
+	md_wrap(b, "", "", buf_str(&t));
+	buf_adds(b, "\n| probe | unit | median | MAD | min | max | n | note |\n"
+		    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+	for (size_t i = 0; i < ps->nresults; i++) {
+		const struct probe_result *r = &ps->results[i];
+
+		buf_addf(b, "| `%s` | %s | ", r->name, r->unit);
+		md_num(b, r->st.median);
+		buf_adds(b, " | ");
+		md_num(b, r->st.mad);
+		buf_adds(b, " | ");
+		md_num(b, r->st.min);
+		buf_adds(b, " | ");
+		md_num(b, r->st.max);
+		buf_addf(b, " | %d | %s |\n", r->st.samples, r->noisy ? "noisy" : "");
+	}
+	probe_charts(b, ps, placeholders);
+	if (ps->nskipped) {
+		buf_adds(b, "\nNot measured:\n\n");
+		for (size_t i = 0; i < ps->nskipped; i++) {
+			buf_reset(&t);
+			buf_addf(&t, "`%s`: %s", ps->skipped[i].name, ps->skipped[i].reason);
+			md_wrap(b, "- ", "  ", buf_str(&t));
+		}
+	}
+	buf_release(&t);
+}
+
+static void quote_section(struct buf *b, const char *file, const struct kb_section *s,
+			  const char *label)
+{
+	struct buf t = BUF_INIT;
+
+	if (s == NULL)
+		return;
+	buf_addf(&t, "%s (from `%s#%s`):", label, datadir_display(file), s->slug);
+	buf_addc(b, '\n');
+	md_wrap(b, "", "", buf_str(&t));
+	buf_addf(b, "\n%s\n", s->text);
+	buf_release(&t);
+}
+
+static void section_tradeoffs(struct buf *b, const struct advice *a)
+{
+	buf_adds(b, "\n## Trade-offs\n");
+	for (size_t i = 0; i < a->ncands && i < 3; i++) {
+		const struct candidate *c = &a->cands[i];
+		const struct kb_runtime *rt = c->rt;
+		size_t j;
+
+		/* One entry per runtime: a runtime's two models share its trade-offs. */
+		for (j = 0; j < i; j++)
+			if (a->cands[j].rt == rt)
+				break;
+		if (j < i)
+			continue;
+		buf_addf(b, "\n### %s (rank %zu)\n", c->label, i + 1);
+		quote_section(b, rt->file, kb_section(rt->sections, rt->nsections, "strengths"),
+			      "Strengths");
+		quote_section(b, rt->file, kb_section(rt->sections, rt->nsections, "weaknesses"),
+			      "Weaknesses");
+		quote_section(b, c->model->file,
+			      kb_section(c->model->sections, c->model->nsections, "how-it-works"),
+			      "How the model works");
+	}
+}
+
+static void section_why(struct buf *b, const struct advice *a)
+{
+	struct buf t = BUF_INIT;
+
+	buf_adds(b, "\n## Why\n\n");
+	buf_addf(&t, "%zu of %zu rules fired. Each line gives the rule's id, where it is "
+		 "written, and its rationale with this profile's values; `advisor rules show ID` "
+		 "prints the rule.", a->nfired, a->rs->n);
+	md_wrap(b, "", "", buf_str(&t));
+	buf_addc(b, '\n');
+	for (size_t i = 0; i < a->nfired; i++) {
+		const struct fired_rule *f = &a->fired[i];
+
+		buf_reset(&t);
+		buf_addf(&t, "`%s` (%s:%d): %s", f->rule->id, datadir_display(f->rule->file),
+			 f->rule->line, f->rationale);
+		if (f->ncands) {
+			buf_adds(&t, " Applies to:");
+			for (size_t h = 0; h < f->ncands && h < 6; h++)
+				buf_addf(&t, "%s `%s/%s`", h ? "," : "", a->cands[f->cands[h]].rt->id,
+					 a->cands[f->cands[h]].model->id);
+			if (f->ncands > 6)
+				buf_addf(&t, " and %zu more", f->ncands - 6);
+			buf_adds(&t, ".");
+		}
+		buf_addf(&t, " Source: %s.", f->rule->source);
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	if (a->naccepted) {
+		buf_adds(b, "\nSet aside by the profile (`accept`):\n\n");
+		for (size_t i = 0; i < a->naccepted; i++) {
+			buf_reset(&t);
+			buf_addf(&t, "`%s`: %s (%s)", a->accepted[i].id, a->accepted[i].because,
+				 a->accepted[i].would_fire ? "it would have fired" : "it would not have fired anyway");
+			md_wrap(b, "- ", "  ", buf_str(&t));
+		}
+	}
+	buf_release(&t);
+}
+
+static void section_sensitivity(struct buf *b, const struct advice *a)
+{
+	struct buf t = BUF_INIT;
+
+	buf_adds(b, "\n## What would change the answer\n\n");
+	if (a->nflips == 0) {
+		md_wrap(b, "", "", "No single change tried flips the winner: priorities and skills "
+			"over their whole range, concurrency, CPU per request and request rate from "
+			"a hundredth to a hundred times their values. The recommendation is robust "
+			"to each of these inputs on its own.");
+		buf_release(&t);
+		return;
+	}
+	md_wrap(b, "", "", "The smallest change of each input that makes another candidate win, "
+		"smallest first:");
+	buf_addc(b, '\n');
+	for (size_t i = 0; i < a->nflips; i++) {
+		const struct flip *f = &a->flips[i];
+
+		buf_reset(&t);
+		buf_addf(&t, "`%s` from ", f->input);
+		md_num(&t, f->from);
+		buf_adds(&t, " to ");
+		md_num(&t, f->to);
+		buf_addf(&t, ": **%s** (`%s/%s`) would win.", f->winner, f->winner_runtime,
+			 f->winner_model);
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	buf_release(&t);
+}
+
+static bool rule_touches_winner(const struct advice *a, const struct fired_rule *f)
+{
+	const struct candidate *w = &a->cands[0];
+
+	if (f->ncands) {
+		for (size_t h = 0; h < f->ncands; h++)
+			if (f->cands[h] == 0)
+				return true;
+		return false;
+	}
+	for (size_t e = 0; e < f->rule->neffects; e++) {
+		const struct effect *ef = &f->rule->effects[e];
+
+		if ((!ef->runtime || strcmp(ef->runtime, w->rt->id) == 0) &&
+		    (!ef->model || strcmp(ef->model, w->model->id) == 0))
+			return true;
+	}
+	return f->rule->neffects == 0;
+}
+
+static void section_risks(struct buf *b, const struct advice *a)
+{
+	const struct candidate *w = &a->cands[0];
+	const struct profile *p = a->p;
+	struct buf t = BUF_INIT;
+	size_t n = 0;
+	int assumed = 0;
+
+	buf_adds(b, "\n## Risks and mitigations\n\n");
+	for (size_t i = 0; i < a->nfired; i++) {
+		const struct fired_rule *f = &a->fired[i];
+
+		if (!f->risk || !rule_touches_winner(a, f))
+			continue;
+		buf_reset(&t);
+		buf_addf(&t, "Risk: %s Mitigation: %s (`%s`)", f->risk,
+			 f->rule->mitigation ? f->rule->mitigation : "none stated.", f->rule->id);
+		md_wrap(b, "- ", "  ", buf_str(&t));
+		n++;
+	}
+	if (!w->cap.meets_target) {
+		buf_reset(&t);
+		if (w->cap.instances_needed > 0)
+			buf_addf(&t, "Risk: capacity. The plan has %d instance%s but the estimate needs "
+				 "%d (%s). Mitigation: plan for %d instances, or reduce CPU per request.",
+				 p->instances, p->instances == 1 ? "" : "s", w->cap.instances_needed,
+				 w->cap.limit, w->cap.instances_needed);
+		else
+			buf_addf(&t, "Risk: capacity. No instance count meets the target (%s). "
+				 "Mitigation: revisit the latency budget or the work per request.",
+				 w->cap.limit);
+		md_wrap(b, "- ", "  ", buf_str(&t));
+		n++;
+	}
+	if (a->confidence < 0.6) {
+		md_wrap(b, "- ", "  ", "Risk: a close call. The top candidates are within a few "
+			"tenths of a point. Mitigation: prototype the riskiest path in the top two "
+			"and measure before committing.");
+		n++;
+	}
+	for (int i = 0; i < PF__COUNT; i++)
+		assumed += (i == PF_RPS || i == PF_CPU_MS || i == PF_LATENCY || i == PF_SKILLS) &&
+			   p->assumed[i];
+	if (assumed) {
+		md_wrap(b, "- ", "  ", "Risk: the advice rests on assumed inputs (see Profile). "
+			"Mitigation: state the request rate, CPU per request, latency budget and "
+			"skills in the profile.");
+		n++;
+	}
+	if (n == 0)
+		md_wrap(b, "", "", "No rule that fired raised a risk for the recommended candidate.");
+	buf_release(&t);
+}
+
+static void command_block(struct buf *b, const char *cmd)
+{
+	const char *p = cmd;
+	size_t col = 0;
+
+	buf_adds(b, "\n```sh\n");
+	while (*p) {
+		const char *w = p;
+		size_t len;
+
+		while (*p && *p != ' ')
+			p++;
+		len = (size_t)(p - w);
+		if (col && col + 1 + len > 76) {
+			buf_adds(b, " \\\n  ");
+			col = 2;
+		} else if (col) {
+			buf_addc(b, ' ');
+			col++;
+		}
+		buf_add(b, w, len);
+		col += len;
+		while (*p == ' ')
+			p++;
+	}
+	buf_adds(b, "\n```\n");
+}
+
+static void section_method(struct buf *b, const struct advice *a, const struct report_meta *m)
+{
+	struct buf t = BUF_INIT;
+
+	buf_adds(b, "\n## Method and reproducibility\n\nThis note was produced by:\n");
+	command_block(b, m->command_line);
+	buf_addc(b, '\n');
+	buf_addf(&t, "advisor %s; rule base: %zu rules from %s; knowledge base: %zu runtimes and "
+		 "%zu models from %s; probe figures: %s.", ADVISOR_VERSION, a->rs->n, m->rules_dirs,
+		 a->kb->nruntimes, a->kb->nmodels, m->knowledge_dir, m->probe_source);
+	md_wrap(b, "- ", "  ", buf_str(&t));
+	if (a->ps) {
+		buf_reset(&t);
+		buf_addf(&t, "Probe fingerprint: %s, %d cores, %ld MB, kernel %s, advisor %s, taken %s.",
+			 a->ps->fp.cpu_model, a->ps->fp.cores, a->ps->fp.memory_mb, a->ps->fp.kernel,
+			 a->ps->fp.advisor_version, a->ps->fp.taken_at);
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	md_wrap(b, "- ", "  ", "Scores: a computed base per criterion (capacity for performance, "
+		"the knowledge base for velocity, ecosystem and operations, skills for team fit), "
+		"plus the effects of the rules that fired, clamped to 0..10 and weighted by the "
+		"priorities. Confidence grows with the winner's margin and shrinks with assumed "
+		"inputs, default probe figures and a busy machine.");
+	md_wrap(b, "- ", "  ", "To reproduce this note exactly, save the probe figures with "
+		"`advisor probe --json -o probes.json` and pass `--probes-from probes.json`: the "
+		"same profile, cache and version give a byte-identical report.");
+	buf_release(&t);
+}
+
+char *report_markdown_for(const struct advice *a, const struct report_meta *m, bool placeholders)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "# Design note: %s\n\n", a->p->name);
+	{
+		struct buf t = BUF_INIT;
+
+		buf_addf(&t, "Runtime and concurrency model for `%s`, by advisor %s.", a->p->file,
+			 ADVISOR_VERSION);
+		md_wrap(&b, "", "", buf_str(&t));
+		buf_release(&t);
+	}
+	buf_addc(&b, '\n');
+	section_recommendation(&b, a);
+	section_profile(&b, a);
+	section_ranking(&b, a);
+	section_capacity(&b, a);
+	section_measured(&b, a, m, placeholders);
+	section_tradeoffs(&b, a);
+	section_why(&b, a);
+	section_sensitivity(&b, a);
+	section_risks(&b, a);
+	section_method(&b, a, m);
+	return buf_detach(&b);
+}
+
+char *report_markdown(const struct advice *a, const struct report_meta *m)
+{
+	return report_markdown_for(a, m, false);
+}

@@ -1,0 +1,32 @@
+/*
+ * Report renderers.  Each reads one struct advice (the report model) and
+ * returns a heap string; none recomputes anything.  Output is a pure
+ * function of the advice and the meta data: no clock, no unordered
+ * iteration, so the same inputs give byte-identical reports.
+ */
+#ifndef ADVISOR_REPORT_H
+#define ADVISOR_REPORT_H
+
+#include <jansson.h>
+
+#include "advice.h"
+
+struct report_meta {
+	const char *command_line;	/* as typed, for reproducibility */
+	const char *probe_source;	/* "measured on this machine", "cache FILE", "knowledge defaults" */
+	const char *date;		/* from the probe cache; NULL under --no-probes */
+	const char *rules_dirs;		/* rule folders used, display form */
+	const char *knowledge_dir;
+};
+
+char *report_markdown(const struct advice *a, const struct report_meta *m);
+char *report_html(const struct advice *a, const struct report_meta *m);
+char *report_madr(const struct advice *a, const struct report_meta *m);
+/* The JSON contract (DESIGN.md "JSON keys"); the caller owns the reference. */
+json_t *report_json(const struct advice *a, const struct report_meta *m);
+char *report_json_text(const struct advice *a, const struct report_meta *m);
+
+/* Shared by the renderers: a candidate's short id "go/m-n". */
+char *report_candidate_id(const struct candidate *c);
+
+#endif
