@@ -1,0 +1,326 @@
+/*
+ * The advice engine on a small fixture knowledge base: the capacity
+ * formulas, scoring, and the properties the advice must have (excluding
+ * the winner promotes the runner-up, more skill never lowers team fit,
+ * the same inputs give the same JSON, every reported flip really flips).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advice.h"
+#include "report.h"
+#include "xalloc.h"
+
+struct world {
+	struct kb kb;
+	struct ruleset rs;
+	struct profile p;
+	struct advice a;
+	struct diags d;
+};
+
+static const char base_profile[] =
+	"version: 1\n"
+	"project: {name: T, description: uses numpy}\n"
+	"workload: {kind: io, peak_concurrency: 20000, requests_per_second: 5000,\n"
+	"           cpu_ms_per_request: 1, io_wait_fraction: 0.5, latency_p99_ms: 200,\n"
+	"           traits: [websocket]}\n"
+	"team: {skills: {python: 4, go: 1}}\n"
+	"scaling: {instances: 4}\n"
+	"constraints: {memory_mb_per_instance: 512}\n";
+
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof *w);
+	const char *src = getenv("ADVISOR_SRCDIR") ? getenv("ADVISOR_SRCDIR") : ".";
+	char *kdir = xasprintf("%s/tests/fixtures/kb", src);
+	char *rdir = xasprintf("%s/tests/fixtures/rules", src);
+
+	kb_init(&w->kb);
+	ruleset_init(&w->rs);
+	profile_init(&w->p);
+	advice_init(&w->a);
+	assert_int_equal(kb_load_dir(&w->kb, kdir, &w->d), 0);
+	assert_int_equal(ruleset_load_dir(&w->rs, rdir, &w->d), 0);
+	assert_int_equal(ruleset_check(&w->rs, &w->kb, &w->d), 0);
+	free(kdir);
+	free(rdir);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	advice_release(&w->a);
+	profile_release(&w->p);
+	ruleset_release(&w->rs);
+	kb_release(&w->kb);
+	diags_release(&w->d);
+	free(w);
+	return 0;
+}
+
+static void run(struct world *w, const char *text)
+{
+	struct profile_known known;
+
+	kb_known(&w->kb, &known);
+	if (profile_load(&w->p, "t.yaml", text, strlen(text), &known, &w->d) < 0) {
+		diags_print(&w->d, stderr);
+		fail_msg("profile did not load");
+	}
+	assert_int_equal(advise(&w->a, &w->p, NULL, &w->kb, &w->rs, false, &w->d), 0);
+}
+
+static const struct candidate *find(const struct advice *a, const char *rt, const char *model)
+{
+	for (size_t i = 0; i < a->ncands; i++)
+		if (!strcmp(a->cands[i].rt->id, rt) && !strcmp(a->cands[i].model->id, model))
+			return &a->cands[i];
+	fail_msg("no candidate %s/%s", rt, model);
+	return NULL;
+}
+
+static void test_advice_kb_sections(void **state)
+{
+	struct world *w = *state;
+	const struct kb_runtime *rt = kb_runtime(&w->kb, "beta");
+
+	assert_int_equal(w->kb.nruntimes, 2);
+	assert_int_equal(w->kb.nmodels, 2);
+	assert_non_null(rt);
+	assert_int_equal(rt->nmodels, 2);
+	assert_true(rt->models[0].is_default);
+	assert_string_equal(kb_section(rt->sections, rt->nsections, "strengths")->text, "- Libraries.");
+	assert_true(rt->ecosystem[0] == 5);
+}
+
+static void test_advice_capacity_formulas(void **state)
+{
+	struct world *w = *state;
+	const struct candidate *c;
+
+	run(w, base_profile);
+	c = find(&w->a, "alpha", "cores");
+	/* service = 1 ms x cpu_factor 1 + 2 x 10 us overhead */
+	assert_float_equal(c->cap.service_ms, 1.02, 1e-9);
+	assert_float_equal(c->cap.usable_cores, 2, 1e-9);
+	/* 5000 rps over 4 instances = 1250 rps; 1250 x 1.02 ms / 2 cores */
+	assert_float_equal(c->cap.utilisation, 1250 * 1.02 / 1000 / 2, 1e-9);
+	/* 10 MB + 5000 tasks x 8 KiB */
+	assert_float_equal(c->cap.memory_mb, 10 + 5000 * 8 / 1024.0, 1e-9);
+	/* 1 ms of I/O per request: io_wait 0.5 */
+	assert_float_equal(w->a.dv.io_ms_per_request, 1, 1e-9);
+	/* needs: the fewest instances with utilisation <= 0.7 */
+	assert_int_equal(c->cap.instances_needed,
+			 (int)ceil(5000 * 1.02 / 1000 / 2 / 0.7));
+	assert_true(c->cap.need_utilisation <= 0.7);
+	assert_true(c->cap.meets_target);
+	/* beta costs 20x the CPU on one core: unbounded at 4 instances */
+	c = find(&w->a, "beta", "single");
+	assert_true(c->cap.utilisation > 1);
+	assert_true(c->cap.queue_ms < 0);
+	assert_false(c->cap.meets_target);
+	/* CPU alone needs 143 instances; the p99 budget on one core needs more */
+	assert_true(c->cap.instances_needed >= (int)ceil(5000 * 20.0 / 1000 / 0.7));
+	assert_true(c->cap.need_utilisation <= 0.7);
+	assert_true(c->cap.need_latency_ms <= 200);
+}
+
+static void test_advice_latency_bound(void **state)
+{
+	struct world *w = *state;
+	const struct candidate *c;
+
+	/* 150 ms of CPU for a 100 ms budget: no instance count helps */
+	run(w, "version: 1\nworkload: {kind: cpu, peak_concurrency: 4, requests_per_second: 1,\n"
+	       "  cpu_ms_per_request: 150, latency_p99_ms: 100}\n");
+	c = find(&w->a, "alpha", "cores");
+	assert_int_equal(c->cap.instances_needed, -1);
+	assert_non_null(strstr(c->cap.limit, "over the 100 ms budget"));
+	assert_true(c->base[CRIT_PERFORMANCE] == 1);
+}
+
+static void test_advice_rules_move_scores(void **state)
+{
+	struct world *w = *state;
+	const struct candidate *c;
+
+	run(w, base_profile);
+	c = find(&w->a, "beta", "single");
+	/* io-likes-single +2 performance; mentions-numpy +1 ecosystem; tight-memory -1 ops */
+	assert_float_equal(c->score[CRIT_PERFORMANCE], fmin(10, c->base[CRIT_PERFORMANCE] + 2), 1e-9);
+	assert_float_equal(c->score[CRIT_ECOSYSTEM], fmin(10, c->base[CRIT_ECOSYSTEM] + 1), 1e-9);
+	assert_int_equal(w->a.nfired, 3);
+	assert_string_equal(w->a.fired[0].rule->id, "io-likes-single");
+	assert_string_equal(w->a.fired[0].rationale,
+			    "The workload is io-bound with traits websocket.");
+}
+
+static void test_advice_ranking_sorted_and_weighted(void **state)
+{
+	struct world *w = *state;
+
+	run(w, base_profile);
+	for (size_t i = 0; i + 1 < w->a.ncands; i++)
+		assert_true(w->a.cands[i].total >= w->a.cands[i + 1].total);
+	for (size_t i = 0; i < w->a.ncands; i++) {
+		double t = 0;
+
+		for (int k = 0; k < CRIT__COUNT; k++)
+			t += w->a.cands[i].score[k] * 3;
+		assert_float_equal(w->a.cands[i].total, t / 15, 1e-9);
+	}
+	assert_true(w->a.confidence >= 0.3 && w->a.confidence <= 0.95);
+}
+
+static void test_advice_excluding_winner_promotes_runner_up(void **state)
+{
+	struct world *w = *state;
+	char *rt, *model, *text;
+
+	run(w, base_profile);
+	rt = xstrdup(w->a.cands[1].rt->id);
+	model = xstrdup(w->a.cands[1].model->id);
+	assert_string_not_equal(w->a.cands[0].rt->id, rt);	/* fixture: winner and runner-up differ */
+	text = xasprintf("%sconstraints: {memory_mb_per_instance: 512, exclude: [%s]}\n", base_profile,
+			 w->a.cands[0].rt->id);
+	/* replace the constraints line: drop the first one */
+	{
+		char *first = strstr(text, "constraints: {memory_mb_per_instance: 512}\n");
+
+		memmove(first, first + strlen("constraints: {memory_mb_per_instance: 512}\n"),
+			strlen(first + strlen("constraints: {memory_mb_per_instance: 512}\n")) + 1);
+	}
+	run(w, text);
+	assert_string_equal(w->a.cands[0].rt->id, rt);
+	assert_string_equal(w->a.cands[0].model->id, model);
+	free(rt);
+	free(model);
+	free(text);
+}
+
+static void test_advice_more_skill_never_lowers_team_fit(void **state)
+{
+	struct world *w = *state;
+	double prev = -1;
+
+	for (int s = 0; s <= 5; s++) {
+		char *text = xasprintf("version: 1\nworkload: {kind: io, peak_concurrency: 100}\n"
+				       "team: {skills: {go: %d}}\n", s);
+
+		run(w, text);
+		assert_true(find(&w->a, "alpha", "cores")->score[CRIT_TEAM_FIT] >= prev);
+		prev = find(&w->a, "alpha", "cores")->score[CRIT_TEAM_FIT];
+		free(text);
+	}
+	assert_true(prev == 10);
+}
+
+static void test_advice_same_inputs_same_json(void **state)
+{
+	struct world *w = *state;
+	struct report_meta m = { "advisor recommend t.yaml", "defaults", NULL, "rules/", "knowledge/" };
+	char *one, *two;
+
+	run(w, base_profile);
+	one = report_json_text(&w->a, &m);
+	run(w, base_profile);
+	two = report_json_text(&w->a, &m);
+	assert_string_equal(one, two);
+	assert_non_null(strstr(one, "\"recommendation\""));
+	free(one);
+	free(two);
+}
+
+static void test_advice_flips_really_flip(void **state)
+{
+	struct world *w = *state;
+
+	run(w, base_profile);
+	assert_true(w->a.nflips >= 1);
+	assert_true(w->a.nflips <= 5);
+	for (size_t i = 0; i < w->a.nflips; i++) {
+		const struct flip *f = &w->a.flips[i];
+		char *text = NULL;
+
+		if (strcmp(f->input, "team.skills.go") != 0)
+			continue;
+		text = xasprintf("%s", base_profile);
+		{
+			char *g = strstr(text, "go: 1");
+
+			assert_non_null(g);
+			g[4] = (char)('0' + (int)f->to);
+		}
+		{
+			/* advise() frees the old flips: keep what the check needs. */
+			char *want = xstrdup(f->winner_runtime);
+
+			run(w, text);
+			assert_string_equal(w->a.cands[0].rt->id, want);
+			free(want);
+		}
+		free(text);
+		return;
+	}
+	/* sorted by size */
+	for (size_t i = 0; i + 1 < w->a.nflips; i++)
+		assert_true(w->a.flips[i].size <= w->a.flips[i + 1].size);
+}
+
+static void test_advice_accept_unknown_rule(void **state)
+{
+	struct world *w = *state;
+	const char *text = "version: 1\nworkload: {kind: io, peak_concurrency: 10}\n"
+			   "accept:\n  - {rule: io-likes-singel, because: testing}\n";
+	struct profile_known known;
+
+	kb_known(&w->kb, &known);
+	assert_int_equal(profile_load(&w->p, "t.yaml", text, strlen(text), &known, &w->d), 0);
+	assert_int_equal(advise(&w->a, &w->p, NULL, &w->kb, &w->rs, false, &w->d), -1);
+	assert_int_equal(w->d.v[w->d.n - 1].line, 4);
+	assert_non_null(strstr(w->d.v[w->d.n - 1].msg, "did you mean 'io-likes-single'"));
+}
+
+static void test_advice_accepted_rule_is_set_aside(void **state)
+{
+	struct world *w = *state;
+	char *text = xasprintf("%saccept:\n  - {rule: io-likes-single, because: measured it}\n",
+			       base_profile);
+
+	run(w, text);
+	assert_int_equal(w->a.naccepted, 1);
+	assert_true(w->a.accepted[0].would_fire);
+	for (size_t i = 0; i < w->a.nfired; i++)
+		assert_string_not_equal(w->a.fired[i].rule->id, "io-likes-single");
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_advice_kb_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_capacity_formulas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_latency_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_rules_move_scores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_ranking_sorted_and_weighted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_excluding_winner_promotes_runner_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_more_skill_never_lowers_team_fit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_same_inputs_same_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_flips_really_flip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_accept_unknown_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_accepted_rule_is_set_aside, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("advice", tests, NULL, NULL) != 0;
+}
