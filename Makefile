@@ -126,8 +126,13 @@ valgrind: deps
 		TEST_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no' \
 		check-nodeps
 
-bench: deps all
+bench: deps all $(BUILD)/bench/bench_rules
 	@sh tests/bench/run.sh $(BUILD)/advisor
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libadvisor.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libadvisor.a \
+		$(ALL_LDFLAGS) $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/knowledge

@@ -30,12 +30,7 @@ static const struct opt_spec probe_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
-struct probe_progress_state {
-	bool tty;
-	int width;		/* of the live line last drawn */
-};
-
-static void probe_progress(void *arg, size_t index, size_t count, const char *name,
+void probe_progress(void *arg, size_t index, size_t count, const char *name,
 			   const struct probe_result *r, const char *skip_reason)
 {
 	struct probe_progress_state *st = arg;

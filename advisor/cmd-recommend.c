@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "advice.h"
 #include "buf.h"
@@ -168,8 +169,22 @@ static int cmd_recommend(int argc, char **argv)
 		buf_addf(&source, "probe cache %s", cache);
 	} else if (!no_probes) {
 		struct probe_options po = { .budget_s = budget, .only = NULL, .quiet = cmd_quiet };
+		struct probe_progress_state pst = { isatty(STDERR_FILENO), 0 };
+		int prc;
 
-		if (probe_run(&ps, &po, &d) < 0) {
+		if (!cmd_quiet) {
+			po.progress = probe_progress;
+			po.progress_arg = &pst;
+		}
+		prc = probe_run(&ps, &po, &d);
+		if (pst.tty && pst.width > 0)
+			fprintf(stderr, "\r%*s\r", pst.width, "");
+		/* Ctrl-C while probing: children are gone, nothing is written. */
+		if (probe_interrupted()) {
+			rc = 128 + probe_interrupted();
+			goto out;
+		}
+		if (prc < 0) {
 			rc = EXIT_ENV;
 			goto out;
 		}

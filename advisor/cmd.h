@@ -8,6 +8,7 @@
 #define ADVISOR_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -95,6 +96,18 @@ extern bool cmd_quiet;
 /* The exact command line, for the report's Method section. */
 extern int cmd_argc;
 extern char **cmd_argv;
+
+/*
+ * Probe progress on stderr, shared by probe and recommend: a live line on a
+ * terminal, plain lines otherwise.  arg is a struct probe_progress_state.
+ */
+struct probe_progress_state {
+	bool tty;
+	int width;		/* of the live line last drawn */
+};
+struct probe_result;
+void probe_progress(void *arg, size_t index, size_t count, const char *name,
+		    const struct probe_result *r, const char *skip_reason);
 
 /* Closest candidate to word by edit distance, or NULL when none is close. */
 const char *suggest(const char *word, const char *const *candidates, size_t n);
