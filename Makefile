@@ -97,14 +97,43 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@$(BUILD)/advisor init --template web-api -o $(BUILD)/example.yaml --force
-	@$(BUILD)/advisor check $(BUILD)/example.yaml
+	@$(BUILD)/advisor recommend docs/examples/web-api.yaml --budget 3
 
 check: deps
 	@$(MAKE) --no-print-directory check-nodeps
 
 check-nodeps: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e lint-md
+
+# markdownlint (default rules) over the generated reports: the examples and
+# a report for every scenario.  markdownlint-cli comes from the npm registry
+# into build/tools when it is not installed.
+MARKDOWNLINT = $(shell command -v markdownlint 2>/dev/null || echo build/tools/node_modules/.bin/markdownlint)
+lint-md: $(BUILD)/advisor
+	@[ -x "$(MARKDOWNLINT)" ] || { command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get install -y -qq npm >/dev/null; }; \
+		npm install --prefix build/tools --no-audit --no-fund --silent markdownlint-cli@0.45.0; }
+	@rm -rf $(BUILD)/lint && mkdir -p $(BUILD)/lint
+	@for f in tests/scenarios/*.yaml; do \
+		n=$$(basename $$f .yaml); \
+		$(TEST_WRAP) $(BUILD)/advisor recommend $$f --no-probes -o $(BUILD)/lint/$$n.md || exit 1; \
+		$(TEST_WRAP) $(BUILD)/advisor recommend $$f --no-probes --format madr -o $(BUILD)/lint/$$n-madr.md || exit 1; \
+	done
+	@$(MARKDOWNLINT) $(BUILD)/lint/*.md docs/examples/*.md && \
+		echo "markdownlint: $$(ls $(BUILD)/lint/*.md docs/examples/*.md | wc -l) passed, 0 failed"
+
+# Regenerate docs/examples from its profiles and probe cache (a test checks
+# that the committed files are up to date).
+examples: $(BUILD)/advisor
+	@for f in docs/examples/*.yaml; do \
+		n=$${f%.yaml}; \
+		for fmt in md html json madr; do \
+			ext=$$fmt; [ $$fmt = madr ] && ext=madr.md; \
+			$(BUILD)/advisor recommend $$f --probes-from docs/examples/probes.json \
+				--format $$fmt > $$n.$$ext || exit 1; \
+		done; \
+		echo "  EXAMPLE $$n"; \
+	done
 
 unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \

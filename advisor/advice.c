@@ -8,7 +8,7 @@
  *   usable cores: 1 for an event loop, the measured speed-up for models that
  *                 use every core, the global-lock speed-up for GIL threads
  *   queueing    : M/M/c with c = round(usable cores) servers
- *   latency p99 = p99 queue wait + S + I/O wait + GC pause + loop lag
+ *   latency p99 = p99 queue wait + S + I/O wait + GC pause
  *   memory      = processes x baseline + in-flight tasks x task memory
  *   instances   = the fewest that keep utilisation <= 70 %, latency within
  *                 budget and memory within the limit
@@ -313,7 +313,7 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	const struct kb_runtime *rt = cd->rt;
 	struct capacity *k = &cd->cap;
 	struct cap_in in;
-	double sp, ov, mem, lag;
+	double sp, ov, mem;
 	bool m1, m2;
 	long lo, hi;
 	struct capacity tmp;
@@ -343,9 +343,12 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	if (!probe_num(a->ps, m->task_memory_probe, &mem))
 		mem = m->task_memory_probe ? m->def_task_memory_kib : 0;
 	in.task_kib = fmax(cd->use->task_memory_kib, mem);
-	if (!probe_num(a->ps, m->lag_probe, &lag))
-		lag = m->lag_probe ? m->def_lag_ms : 0;
-	in.lag_ms = lag;
+	/*
+	 * The loop-lag probe measures lateness behind a callback of known
+	 * length, which the M/M/c wait already accounts for: it informs rules
+	 * (probe.loop.timer_lag), not the latency sum, to avoid counting it twice.
+	 */
+	in.lag_ms = 0;
 	in.service_ms = p->cpu_ms_per_request * rt->cpu_factor + 2 * ov / 1000.0;
 	if (in.service_ms <= 0)
 		in.service_ms = 1e-6;
