@@ -306,6 +306,31 @@ static bool cap_at(const struct profile *p, const struct cap_in *in, double n,
 	return ok;
 }
 
+/*
+ * Does the heavy work run in native libraries?  Then a runtime's own speed
+ * matters little: traits that imply native kernels (ML, image and video
+ * processing, data science), or a description naming the runtime's native
+ * libraries (its knowledge file's native_libraries pattern).
+ */
+static bool native_work(const struct profile *p, const struct kb_runtime *rt)
+{
+	static const char *const traits[] = { "ml-inference", "ml-training", "image-processing",
+					      "video-processing", "data-science" };
+	pcre2_match_data *md;
+	int rc;
+
+	for (size_t i = 0; i < N(traits); i++)
+		if (strlist_has(&p->traits, traits[i]))
+			return true;
+	if (rt->native_re == NULL || *p->description == '\0')
+		return false;
+	md = pcre2_match_data_create_from_pattern(rt->native_re, NULL);
+	rc = pcre2_match(rt->native_re, (PCRE2_SPTR)p->description, strlen(p->description), 0, 0,
+			 md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
 static void capacity_compute(const struct advice *a, struct candidate *cd)
 {
 	const struct profile *p = a->p;
@@ -319,6 +344,7 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	struct capacity tmp;
 
 	memset(k, 0, sizeof *k);
+	k->cpu_factor = rt->cpu_factor;
 	in.cores = a->dv.machine_cores;
 	m1 = probe_num(a->ps, m->speedup_probe, &sp);
 	if (!m1)
@@ -349,7 +375,8 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	 * (probe.loop.timer_lag), not the latency sum, to avoid counting it twice.
 	 */
 	in.lag_ms = 0;
-	in.service_ms = p->cpu_ms_per_request * rt->cpu_factor + 2 * ov / 1000.0;
+	k->cpu_factor = native_work(p, rt) ? rt->native_cpu_factor : rt->cpu_factor;
+	in.service_ms = p->cpu_ms_per_request * k->cpu_factor + 2 * ov / 1000.0;
 	if (in.service_ms <= 0)
 		in.service_ms = 1e-6;
 	in.io_ms = a->dv.io_ms_per_request;
@@ -652,6 +679,9 @@ static int cand_cmp(const void *x, const void *y)
 
 	if (a->total != b->total)
 		return a->total > b->total ? -1 : 1;
+	/* Equal after clamping: the evidence past 10 still counts. */
+	if (a->raw_total != b->raw_total)
+		return a->raw_total > b->raw_total ? -1 : 1;
 	if (a->score[CRIT_TEAM_FIT] != b->score[CRIT_TEAM_FIT])
 		return a->score[CRIT_TEAM_FIT] > b->score[CRIT_TEAM_FIT] ? -1 : 1;
 	return strcmp(a->label, b->label);
@@ -687,13 +717,15 @@ static int run_core(struct advice *a, bool explain, bool record, struct diags *d
 		wsum += a->p->priorities[k];
 	for (size_t i = 0; i < a->ncands; i++) {
 		struct candidate *c = &a->cands[i];
-		double t = 0;
+		double t = 0, raw = 0;
 
 		for (int k = 0; k < CRIT__COUNT; k++) {
+			raw += a->p->priorities[k] * c->score[k];
 			c->score[k] = clamp10(c->score[k]);
 			t += a->p->priorities[k] * c->score[k];
 		}
 		c->total = wsum > 0 ? t / wsum : 0;
+		c->raw_total = wsum > 0 ? raw / wsum : 0;
 	}
 	/* Sort, remapping the fired rules' candidate indices. */
 	before = xmalloc(a->ncands * sizeof *before);

@@ -33,6 +33,7 @@ struct capacity {
 	bool measured;		/* speed-up and overhead come from probes */
 	double usable_cores;
 	double overhead_us;	/* dispatch cost per hand-off */
+	double cpu_factor;	/* applied to cpu_ms_per_request (native or not) */
 	double task_memory_kib;
 	double service_ms;	/* CPU per request in this runtime, with overhead */
 	double rps_per_instance;
@@ -59,6 +60,7 @@ struct candidate {
 	double base[CRIT__COUNT];
 	double score[CRIT__COUNT];
 	double total;
+	double raw_total;	/* the same before clamping: breaks ties at 10 */
 };
 
 struct fired_rule {

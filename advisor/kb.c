@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include <cmark-gfm.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "buf.h"
 #include "fileio.h"
@@ -24,7 +26,8 @@
 
 static const char *const runtime_keys[] = { "kind", "id", "name", "language", "velocity",
 					    "cpu_factor", "baseline_memory_mb", "cold_start_ms",
-					    "gc_pause_ms", "ecosystem", "models", "sources" };
+					    "gc_pause_ms", "ecosystem", "models", "sources",
+					    "native_cpu_factor", "native_libraries" };
 static const char *const use_keys[] = { "model", "name", "task_memory_kib", "default" };
 static const char *const model_keys[] = { "kind", "id", "name", "parallelism", "processes",
 					  "speedup_probe", "overhead_probe", "task_memory_probe",
@@ -67,6 +70,9 @@ static void runtime_free(struct kb_runtime *r)
 	free(r->name);
 	free(r->language);
 	free(r->file);
+	free(r->native_libraries);
+	if (r->native_re)
+		pcre2_code_free(r->native_re);
 	for (size_t i = 0; i < r->nmodels; i++) {
 		free(r->models[i].model);
 		free(r->models[i].name);
@@ -294,6 +300,24 @@ static void load_runtime(struct kfile *k, yaml_node_t *root, struct kb_runtime *
 	}
 	r->velocity = get_num(k, root, "velocity", 0, 5, 0, true);
 	r->cpu_factor = get_num(k, root, "cpu_factor", 0.01, 1000, 1, true);
+	r->native_cpu_factor = get_num(k, root, "native_cpu_factor", 0.01, 1000, r->cpu_factor, false);
+	r->native_libraries = get_text(k, root, "native_libraries", false);
+	if (r->native_libraries) {
+		int errcode;
+		PCRE2_SIZE off;
+
+		r->native_re = pcre2_compile((PCRE2_SPTR)r->native_libraries, PCRE2_ZERO_TERMINATED,
+					     PCRE2_UTF | PCRE2_CASELESS, &errcode, &off, NULL);
+		if (r->native_re == NULL) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(errcode, msg, sizeof msg);
+			ydoc_error(&k->y, k->d, ydoc_get(&k->y, root, "native_libraries"),
+				   "bad pattern in 'native_libraries': %s (at offset %zu)",
+				   (const char *)msg, (size_t)off);
+			k->errors++;
+		}
+	}
 	r->baseline_memory_mb = get_num(k, root, "baseline_memory_mb", 0, 1e6, 0, true);
 	r->cold_start_ms = get_num(k, root, "cold_start_ms", 0, 1e7, 0, true);
 	r->gc_pause_ms = get_num(k, root, "gc_pause_ms", 0, 1e6, 0, true);

@@ -42,6 +42,9 @@ struct kb_runtime {
 	char *file;
 	double velocity;	/* 0..5 */
 	double cpu_factor;	/* relative to Go = 1 */
+	double native_cpu_factor;	/* when the heavy work runs in native libraries */
+	char *native_libraries;	/* PCRE2 pattern naming such libraries, or NULL */
+	void *native_re;	/* compiled pattern (pcre2_code *), or NULL */
 	double baseline_memory_mb;
 	double cold_start_ms;
 	double gc_pause_ms;

@@ -107,6 +107,7 @@ static json_t *capacity_json(const struct candidate *c)
 	json_object_set_new(o, "cores_per_instance", num(k->cores, 0));
 	json_object_set_new(o, "processes_per_instance", num(k->processes, 0));
 	json_object_set_new(o, "usable_cores", num(k->usable_cores, 2));
+	json_object_set_new(o, "cpu_factor", num(k->cpu_factor, 3));
 	json_object_set_new(o, "service_ms", num(k->service_ms, 3));
 	json_object_set_new(o, "rps_per_instance", num(k->rps_per_instance, 1));
 	json_object_set_new(o, "utilisation", num(k->utilisation, 3));
