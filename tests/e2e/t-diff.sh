@@ -14,7 +14,7 @@ grep -q '^rule ' out.txt || fail "no rule change listed"
 printf '{"recommendation": {"runtime": "go",\n  "model": oops}}\n' > bad.json
 $ADVISOR diff a.json bad.json 2>err.txt; rc=$?
 [ $rc -eq 2 ] || fail "bad input: exit $rc"
-grep -q '^bad.json:2:12: error: invalid JSON' err.txt || fail "bad input place: $(cat err.txt)"
+grep -q '^bad.json:2:15: error: invalid JSON' err.txt || fail "bad input place: $(cat err.txt)"
 printf '{"x": 1}\n' > notreport.json
 $ADVISOR diff a.json notreport.json 2>/dev/null; rc=$?
 [ $rc -eq 2 ] || fail "not a report: exit $rc"

@@ -14,8 +14,8 @@ for key in runtime model scaling confidence runner_up hybrid; do
 done
 # The same inputs give the same bytes, in every format.
 for f in md html json madr; do
-	$ADVISOR recommend "$ex" --no-probes --format $f -o a.$f
-	$ADVISOR recommend "$ex" --no-probes --format $f -o b.$f
+	$ADVISOR recommend "$ex" --no-probes --format $f >a.$f
+	$ADVISOR recommend "$ex" --no-probes --format $f >b.$f
 	cmp -s a.$f b.$f || fail "$f output differs between two runs"
 done
 # Markdown has the ten sections.
@@ -33,7 +33,7 @@ $ADVISOR recommend "$ex" --no-probes --rules bad.yaml -o out.md 2>err.txt
 rc=$?
 set -e
 [ $rc -eq 2 ] || fail "broken rule exit $rc"
-grep -q '^bad.yaml:6:39: error: unknown criterion' err.txt || fail "no place for the broken rule: $(cat err.txt)"
+grep -q '^bad.yaml:6:40: error: unknown criterion' err.txt || fail "no place for the broken rule: $(cat err.txt)"
 [ ! -e out.md ] || fail "output written despite the error"
 # An unknown accepted rule is a profile error at its line.
 cp "$ex" acc.yaml

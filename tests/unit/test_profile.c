@@ -275,7 +275,7 @@ static void test_profile_empty_and_documents(void **state)
 	expect_error(*state, "", 1, 1, "empty");
 	expect_error(*state, "# nothing\n", 1, 1, "empty");
 	expect_error(*state, "version: 1\n---\nversion: 1\n", 2, 1, "more than one YAML document");
-	expect_error(*state, "just words\n", 1, 1, "must be a mapping");
+	expect_error(*state, "just words\n", 1, 1, "must be a YAML mapping");
 }
 
 static void test_profile_invalid_utf8(void **state)
