@@ -166,8 +166,21 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
+/* Values too long for an 80-column row are listed under the table. */
+static struct buf overflow = BUF_INIT;
+
 static void row(struct buf *b, const char *field, const char *value, bool assumed)
 {
+	size_t len = strlen(field) + strlen(value) + 20;
+
+	if (len > MD_WIDTH) {
+		struct buf t = BUF_INIT;
+
+		buf_addf(&t, "`%s`: %s", field, value);
+		md_wrap(&overflow, "- ", "  ", buf_str(&t));
+		buf_release(&t);
+		value = "(below)";
+	}
 	buf_addf(b, "| `%s` | ", field);
 	md_cell(b, value);
 	buf_addf(b, " | %s |\n", assumed ? "assumed" : "");
@@ -231,6 +244,10 @@ static void section_profile(struct buf *b, const struct advice *a)
 
 		rownum(b, f, p->priorities[i], !p->priority_stated[i], NULL);
 		free(f);
+	}
+	if (overflow.len) {
+		buf_addf(b, "\n%s", buf_str(&overflow));
+		buf_release(&overflow);
 	}
 	buf_addc(b, '\n');
 	md_wrap(b, "", "", "Values marked *assumed* were not in the profile and took their "
@@ -298,7 +315,7 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		 "server per usable core; instances are sized for at most 70% utilisation, the "
 		 "latency budget and the memory limit (docs/method.md).");
 	md_wrap(b, "", "", buf_str(&t));
-	buf_adds(b, "\n| candidate | MB/inst | cores | CPU | queue ms | p99 ms | needs | fits |\n"
+	buf_adds(b, "\n| candidate | MB/inst | cores | CPU | wait ms | p99 ms | needs | fits |\n"
 		    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
 	for (size_t i = 0; i < a->ncands; i++) {
 		const struct candidate *c = &a->cands[i];
@@ -310,12 +327,12 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		md_num(b, k->usable_cores);
 		buf_addf(b, " | %.0f%% | ", k->utilisation * 100);
 		if (k->queue_ms < 0)
-			buf_adds(b, "unbounded");
+			buf_adds(b, "\u221e");
 		else
 			md_num(b, k->queue_ms);
 		buf_adds(b, " | ");
 		if (k->latency_ms < 0)
-			buf_adds(b, "unbounded");
+			buf_adds(b, "\u221e");
 		else
 			md_num(b, k->latency_ms);
 		if (k->instances_needed > 0)
@@ -325,8 +342,9 @@ static void section_capacity(struct buf *b, const struct advice *a)
 	}
 	buf_addc(b, '\n');
 	md_wrap(b, "", "", "MB/inst is memory per instance at peak; cores are the usable cores "
-		"of one instance; CPU, queue and p99 are at the planned instance count; needs is "
-		"the fewest instances that meet every target. What bounds each of the top three:");
+		"of one instance; CPU, wait (p99 queueing delay) and p99 latency are at the planned "
+		"instance count, \u221e where the instance is past 100% CPU; needs is the fewest "
+		"instances that meet every target. What bounds each of the top three:");
 	buf_addc(b, '\n');
 	for (size_t i = 0; i < a->ncands && i < 3; i++) {
 		const struct candidate *c = &a->cands[i];
@@ -427,20 +445,24 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 		buf_adds(&t, "The machine was quiet: no figure was taken while other work used the "
 			 "CPU.");
 	md_wrap(b, "", "", buf_str(&t));
-	buf_adds(b, "\n| probe | unit | median | MAD | min | max | n | note |\n"
-		    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+	buf_adds(b, "\n| probe | median | MAD | min | max | n |\n"
+		    "| --- | ---: | ---: | ---: | ---: | ---: |\n");
 	for (size_t i = 0; i < ps->nresults; i++) {
 		const struct probe_result *r = &ps->results[i];
 
-		buf_addf(b, "| `%s` | %s | ", r->name, r->unit);
+		buf_addf(b, "| `%s`%s | ", r->name, r->noisy ? " \\*" : "");
 		md_num(b, r->st.median);
-		buf_adds(b, " | ");
+		buf_addf(b, " %s | ", r->unit);
 		md_num(b, r->st.mad);
 		buf_adds(b, " | ");
 		md_num(b, r->st.min);
 		buf_adds(b, " | ");
 		md_num(b, r->st.max);
-		buf_addf(b, " | %d | %s |\n", r->st.samples, r->noisy ? "noisy" : "");
+		buf_addf(b, " | %d |\n", r->st.samples);
+	}
+	if (noisy) {
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", "\\* taken while other work used the CPU.");
 	}
 	probe_charts(b, ps, placeholders);
 	if (ps->nskipped) {
@@ -699,7 +721,10 @@ char *report_markdown_for(const struct advice *a, const struct report_meta *m, b
 {
 	struct buf b = BUF_INIT;
 
-	buf_addf(&b, "# Design note: %s\n\n", a->p->name);
+	if (strlen(a->p->name) + 15 <= MD_WIDTH && !strchr(a->p->name, '\n'))
+		buf_addf(&b, "# Design note: %s\n\n", a->p->name);
+	else
+		buf_adds(&b, "# Design note\n\n");
 	{
 		struct buf t = BUF_INIT;
 
