@@ -45,7 +45,13 @@ int file_read(const char *path, size_t cap, char **out, size_t *len, struct diag
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (b.len + n > cap) {
-			diag_error(d, path, "file is larger than the limit of %zu bytes", cap);
+			int line, col;
+
+			/* Point at the first byte past the limit. */
+			buf_add(&b, chunk, n);
+			diag_offset_to_place(b.data, b.len, cap, &line, &col);
+			diag_add(d, DIAG_ERROR, path, NULL, 0, line, col,
+				 "file is larger than the limit of %zu bytes", cap);
 			goto out;
 		}
 		buf_add(&b, chunk, n);
