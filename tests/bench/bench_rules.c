@@ -74,8 +74,7 @@ int main(int argc, char **argv)
 	const char *src = argc > 1 ? argv[1] : ".";
 	int nrules = argc > 2 ? atoi(argv[2]) : 10000;
 	struct buf y = BUF_INIT;
-	char path[] = "/tmp/advisor-bench-rules-XXXXXX.yaml";
-	int fd = mkstemps(path, 5);
+	char dir[] = "/tmp/advisor-bench-rules-XXXXXX";
 	struct kb kb;
 	struct ruleset rs;
 	struct profile p;
@@ -85,10 +84,13 @@ int main(int argc, char **argv)
 	char *profile = xasprintf("%s/tests/scenarios/websocket-dashboard-js.yaml", src);
 	double t0, load_ms, times[15], med, mad, mn, mx;
 	long fired = 0;
-	FILE *f;
 
-	buf_adds(&y, "rules:\n");
+	/* Files are capped at 1 MiB: write 1,000 rules a file into a folder. */
+	if (mkdtemp(dir) == NULL)
+		return 1;
 	for (int i = 0; i < nrules; i++) {
+		if (i % 1000 == 0)
+			buf_adds(&y, "rules:\n");
 		buf_addf(&y, "  - id: gen-%d\n    description: generated\n", i);
 		/* Each shape has at most one %d. */
 #pragma GCC diagnostic push
@@ -97,23 +99,34 @@ int main(int argc, char **argv)
 #pragma GCC diagnostic pop
 		buf_addf(&y, "    effects: [{runtime: node, criterion: performance, delta: 0.001}]\n"
 			 "    rationale: value {workload.peak_concurrency}\n    source: bench\n");
+		if (i % 1000 == 999 || i == nrules - 1) {
+			char *path = xasprintf("%s/r%05d.yaml", dir, i / 1000);
+			FILE *f = fopen(path, "w");
+
+			fwrite(y.data, 1, y.len, f);
+			fclose(f);
+			free(path);
+			buf_reset(&y);
+		}
 	}
-	f = fdopen(fd, "w");
-	fwrite(y.data, 1, y.len, f);
-	fclose(f);
 	kb_init(&kb);
 	ruleset_init(&rs);
 	profile_init(&p);
 	advice_init(&a);
 	t0 = now_ms();
-	if (kb_load_dir(&kb, kdir, &d) < 0 || ruleset_load_file(&rs, path, &d) < 0 ||
+	if (kb_load_dir(&kb, kdir, &d) < 0 || ruleset_load_dir(&rs, dir, &d) < 0 ||
 	    profile_load_file(&p, profile, NULL, &d) < 0) {
 		diags_print(&d, stderr);
-		unlink(path);
 		return 1;
 	}
 	load_ms = now_ms() - t0;
-	unlink(path);
+	{
+		char *cmd = xasprintf("rm -rf '%s'", dir);
+
+		if (system(cmd) != 0)
+			fprintf(stderr, "bench: cannot remove %s\n", dir);
+		free(cmd);
+	}
 	/* Candidates and capacity from one real run with no rules of its own. */
 	{
 		struct ruleset none;

@@ -90,6 +90,18 @@ fidelity() {
 	echo "$2" "$3" | awk '{ printf "    ours median %s mad %s range %s..%s n=%s; ref median %s mad %s range %s..%s n=%s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
 }
 
+# context NAME "OURS_STATS" "REF_STATS" "COMMAND": a comparison with a tool
+# that measures more than our probe does; shown, not a fidelity figure.
+context() {
+	o_med=${2%% *}
+	r_med=${3%% *}
+	if [ -z "$2" ] || [ -z "$3" ] || [ "$r_med" = nan ]; then
+		return
+	fi
+	ratio=$(awk -v a="$o_med" -v b="$r_med" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
+	echo "context $1 ours=$o_med tool=$r_med ratio=$ratio ($4)"
+}
+
 have() { command -v "$1" >/dev/null 2>&1; }
 
 bench_probes() {
@@ -146,10 +158,19 @@ bench_probes() {
 		"taskset -c 0 perf bench sched pipe -T -l 40000, usecs/op, 5 runs"
 	fidelity process.rtt.same_core "$(ours process.rtt.same_core)" "$(stats <"$work/ref.pipe")" \
 		"taskset -c 0 perf bench sched pipe -l 40000, usecs/op, 5 runs"
-	fidelity process.fork "$(ours process.fork)" "$(stats <"$work/ref.fork")" \
-		"stress-ng --fork 1 --fork-max 1: 1e6 / bogo ops per s, 3 runs; its child also calls setsid, vhangup, prctl"
-	fidelity thread.spawn "$(ours thread.spawn)" "$(stats <"$work/ref.pthread")" \
-		"stress-ng --pthread 1 --pthread-max 1: 1e6 / bogo ops per s, 3 runs; each op also signals and waits on a condvar"
+	# No packaged tool times a bare fork+exit+wait or pthread create+join:
+	# stress-ng's fork and pthread stressors do more per operation (see the
+	# context lines).  The fidelity lines compare with the medians recorded on
+	# this machine kind (issue 3 / LIBRARIES.md); the context lines keep the
+	# stress-ng figures in view.
+	fidelity process.fork "$(ours process.fork)" "180 0 180 180 1" \
+		"recorded median on this VM kind: fork+exit+wait ~180 us"
+	fidelity thread.spawn "$(ours thread.spawn)" "53 0 53 53 1" \
+		"recorded median on this VM kind: pthread create+join ~53 us unpinned"
+	context process.fork "$(ours process.fork)" "$(stats <"$work/ref.fork")" \
+		"stress-ng --fork 1 --fork-max 1: its child also calls setsid, vhangup, prctl"
+	context thread.spawn "$(ours thread.spawn)" "$(stats <"$work/ref.pthread")" \
+		"stress-ng --pthread 1 --pthread-max 1: each op also signals and waits on a condvar"
 	fidelity thread.speedup "$(ours thread.speedup)" "$(stats <"$work/ref.speedup")" \
 		"sysbench cpu --threads=$ncpu vs --threads=1, events/s ratio, 2 runs"
 	fidelity process.speedup "$(ours process.speedup)" "$(stats <"$work/ref.speedup")" \
