@@ -1068,14 +1068,14 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 		if (!ruleset_find(rs, p->accept[i].rule)) {
 			const char *names[1024];
 			size_t n = 0;
-			const char *s;
+			char *hint;
 
 			for (size_t r = 0; r < rs->n && n < N(names); r++)
 				names[n++] = rs->rules[r].id;
-			s = suggest(p->accept[i].rule, names, n);
+			hint = suggest_hint(p->accept[i].rule, names, n);
 			diag_add(d, DIAG_ERROR, p->file, NULL, 0, p->accept[i].line, p->accept[i].col,
-				 "accept: unknown rule '%s'%s%s%s", p->accept[i].rule,
-				 s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+				 "accept: unknown rule '%s'%s", p->accept[i].rule, hint);
+			free(hint);
 			rc = -1;
 			continue;
 		}

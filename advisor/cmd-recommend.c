@@ -101,10 +101,11 @@ static int cmd_recommend(int argc, char **argv)
 			for (size_t i = 0; i < 4; i++)
 				ok |= strcmp(o.arg, formats[i]) == 0;
 			if (!ok) {
-				const char *s = suggest(o.arg, formats, 4);
+				char *hint = suggest_hint(o.arg, formats, 4);
 
-				rc = cmd_usage_error("recommend", "unknown format '%s'%s%s%s (md, html, json, madr)",
-						     o.arg, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+				rc = cmd_usage_error("recommend", "unknown format '%s'%s (md, html, json, madr)",
+						     o.arg, hint);
+				free(hint);
 				goto out;
 			}
 			format = o.arg;

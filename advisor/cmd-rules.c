@@ -152,13 +152,13 @@ static int cmd_rules(int argc, char **argv)
 		if (r == NULL) {
 			const char *names[2048];
 			size_t n = 0;
-			const char *s;
+			char *hint;
 
 			for (size_t i = 0; i < rs.n && n < 2048; i++)
 				names[n++] = rs.rules[i].id;
-			s = suggest(o.operands[1], names, n);
-			fprintf(stderr, "advisor rules: no rule '%s'%s%s%s\n", o.operands[1],
-				s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+			hint = suggest_hint(o.operands[1], names, n);
+			fprintf(stderr, "advisor rules: no rule '%s'%s\n", o.operands[1], hint);
+			free(hint);
 			rc = EXIT_INPUT;
 			goto out;
 		}

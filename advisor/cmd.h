@@ -111,5 +111,7 @@ void probe_progress(void *arg, size_t index, size_t count, const char *name,
 
 /* Closest candidate to word by edit distance, or NULL when none is close. */
 const char *suggest(const char *word, const char *const *candidates, size_t n);
+/* " (did you mean 'x'?)" for the closest candidate, or "": the caller frees it. */
+char *suggest_hint(const char *word, const char *const *candidates, size_t n);
 
 #endif

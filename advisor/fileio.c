@@ -5,6 +5,7 @@
  */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -147,4 +148,40 @@ out:
 	free(tmp);
 	free(dircopy);
 	return rc;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long file_list(const char *dir, const char *const *suffixes, size_t n, char ***out)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+
+	*out = NULL;
+	if (dh == NULL)
+		return -1;
+	while ((e = readdir(dh)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			size_t sl = strlen(suffixes[i]);
+
+			if (l > sl && strcmp(e->d_name + l - sl, suffixes[i]) == 0) {
+				*XPUSH(names, count, cap) = xasprintf("%s/%s", dir, e->d_name);
+				break;
+			}
+		}
+	}
+	closedir(dh);
+	if (count > 1)
+		qsort(names, count, sizeof *names, path_cmp);
+	*out = names;
+	return (long)count;
 }

@@ -30,6 +30,14 @@ int file_read(const char *path, size_t cap, char **out, size_t *len, struct diag
 int file_write_atomic(const char *path, const char *data, size_t len,
 		      bool overwrite, struct diags *d);
 
+/*
+ * The files of dir whose names end in one of suffixes (n of them), as
+ * "dir/name" paths sorted by name, hidden files left out.  Returns the
+ * count, or -1 when dir cannot be read.  The caller frees each path and
+ * the array.
+ */
+long file_list(const char *dir, const char *const *suffixes, size_t n, char ***out);
+
 /* True when path names an existing file. */
 bool file_exists(const char *path);
 

@@ -9,7 +9,6 @@
 #include "kb.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -552,11 +551,6 @@ out:
 	return rc;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Cross-file checks: unique ids, every model a runtime offers has a file. */
 static int check_links(struct kb *kb, struct diags *d)
 {
@@ -597,27 +591,20 @@ static int check_links(struct kb *kb, struct diags *d)
 
 int kb_load_dir(struct kb *kb, const char *dir, struct diags *d)
 {
-	DIR *dh = opendir(dir);
-	struct dirent *e;
+	static const char *const md[] = { ".md" };
 	char **names = NULL;
-	size_t n = 0, cap = 0, caprt = 0, capmd = 0;
+	long n;
+	size_t caprt = 0, capmd = 0;
 	int rc = 0;
 
 	kb_release(kb);
 	kb->dir = xstrdup(dir);
-	if (dh == NULL) {
+	n = file_list(dir, md, 1, &names);
+	if (n < 0) {
 		diag_error(d, dir, "cannot read the knowledge folder '%s'", dir);
 		return -1;
 	}
-	while ((e = readdir(dh)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 3 && strcmp(e->d_name + l - 3, ".md") == 0 && e->d_name[0] != '.')
-			*XPUSH(names, n, cap) = xasprintf("%s/%s", dir, e->d_name);
-	}
-	closedir(dh);
-	qsort(names, n, sizeof *names, name_cmp);
-	for (size_t i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		if (load_file(kb, names[i], &caprt, &capmd, d) < 0)
 			rc = -1;
 		free(names[i]);

@@ -7,7 +7,6 @@
 #include "rule.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -689,36 +688,21 @@ out:
 	return rc;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int ruleset_load_dir(struct ruleset *rs, const char *dir, struct diags *d)
 {
-	DIR *dh = opendir(dir);
-	struct dirent *e;
+	static const char *const yaml[] = { ".yaml", ".yml" };
 	char **names = NULL;
-	size_t n = 0, cap = 0;
+	long n = file_list(dir, yaml, 2, &names);
 	int rc = 0;
 
-	if (dh == NULL) {
+	if (n < 0) {
 		/* A single file is accepted where a folder is expected. */
 		if (file_exists(dir))
 			return ruleset_load_file(rs, dir, d);
 		diag_error(d, dir, "cannot read the rules folder '%s'", dir);
 		return -1;
 	}
-	while ((e = readdir(dh)) != NULL) {
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] != '.' && ((l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0) ||
-					    (l > 4 && strcmp(e->d_name + l - 4, ".yml") == 0)))
-			*XPUSH(names, n, cap) = xasprintf("%s/%s", dir, e->d_name);
-	}
-	closedir(dh);
-	qsort(names, n, sizeof *names, name_cmp);
-	for (size_t i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		if (ruleset_load_file(rs, names[i], d) < 0)
 			rc = -1;
 		free(names[i]);

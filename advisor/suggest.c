@@ -76,3 +76,10 @@ const char *suggest(const char *word, const char *const *candidates, size_t n)
 	}
 	return best;
 }
+
+char *suggest_hint(const char *word, const char *const *candidates, size_t n)
+{
+	const char *s = suggest(word, candidates, n);
+
+	return s ? xasprintf(" (did you mean '%s'?)", s) : xstrdup("");
+}
