@@ -431,7 +431,7 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 	}
 	for (size_t i = 0; i < ps->nresults; i++)
 		noisy += ps->results[i].noisy;
-	buf_addf(&t, "Figures %s: %s, %d cores, %ld MB, Linux %s, taken %s in ",
+	buf_addf(&t, "Figures %s: %s, %d cores, %ld MB, kernel %s, taken %s in ",
 		 strncmp(m->probe_source, "probe cache", 11) == 0 ? "from the probe cache" : "measured now",
 		 ps->fp.cpu_model, ps->fp.cores, ps->fp.memory_mb, ps->fp.kernel, ps->fp.taken_at);
 	md_num(&t, ps->elapsed_s);
