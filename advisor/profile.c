@@ -131,6 +131,25 @@ static yaml_node_t *section(struct loader *L, yaml_node_t *root, const char *key
 	return n;
 }
 
+/* A required key of map: absent, or present with no value. */
+static void missing_in(struct loader *L, yaml_node_t *parent_key, yaml_node_t *map,
+		       const char *key, const char *path)
+{
+	yaml_node_t *k = map ? ydoc_get_key(&L->y, map, key) : NULL;
+
+	if (k) {
+		ydoc_error(&L->y, L->d, k, "required key '%s' has no value", path);
+		L->errors++;
+		return;
+	}
+	if (parent_key)
+		ydoc_error(&L->y, L->d, parent_key, "missing required key '%s'", path);
+	else
+		diag_add(L->d, DIAG_ERROR, L->y.file, L->y.src, L->y.len, 1, 1,
+			 "missing required key '%s'", path);
+	L->errors++;
+}
+
 static void missing(struct loader *L, yaml_node_t *where, const char *path)
 {
 	if (where)
@@ -245,15 +264,17 @@ static void load_workload(struct loader *L, yaml_node_t *root)
 
 	if (m == NULL) {
 		if (wnode == NULL || ydoc_is_null(wnode))
-			missing(L, wnode, "workload");
+			missing(L, ydoc_get_key(&L->y, root, "workload"), "workload");
 		return;
 	}
+	/* A missing key is reported at the 'workload:' key that should hold it. */
 	if (!word(L, m, "kind", "workload kind", profile_kinds, profile_nkinds, &kind))
-		missing(L, m, "workload.kind");
+		missing_in(L, ydoc_get_key(&L->y, root, "workload"), m, "kind", "workload.kind");
 	p->kind = (enum workload_kind)kind;
 	if (!number(L, m, "peak_concurrency", "workload.peak_concurrency", 1, 1e7, true,
 		    &p->peak_concurrency))
-		missing(L, m, "workload.peak_concurrency");
+		missing_in(L, ydoc_get_key(&L->y, root, "workload"), m, "peak_concurrency",
+			   "workload.peak_concurrency");
 	p->assumed[PF_RPS] = !number(L, m, "requests_per_second", "workload.requests_per_second",
 				     0.001, 1e8, false, &p->requests_per_second);
 	p->assumed[PF_CPU_MS] = !number(L, m, "cpu_ms_per_request", "workload.cpu_ms_per_request",

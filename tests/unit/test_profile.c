@@ -252,8 +252,10 @@ static void test_profile_missing_required(void **state)
 {
 	expect_error(*state, "workload: {kind: io, peak_concurrency: 5}\n", 1, 1,
 		     "missing required key 'version'");
-	expect_error(*state, "version: 1\nworkload:\n  peak_concurrency: 5\n", 3, 3,
+	expect_error(*state, "version: 1\nworkload:\n  peak_concurrency: 5\n", 2, 1,
 		     "missing required key 'workload.kind'");
+	expect_error(*state, "version: 1\nworkload:\n  kind:\n  peak_concurrency: 5\n", 3, 3,
+		     "required key 'workload.kind' has no value");
 	expect_error(*state, "version: 1\nproject: {name: x}\n", 1, 1,
 		     "missing required key 'workload'");
 }
