@@ -420,7 +420,7 @@ int ydoc_number(struct ydoc *y, struct diags *d, yaml_node_t *n, const char *wha
 		ydoc_error(y, d, n, "'%s' is out of range: '%s' is too large to be a number", what, s);
 		return -1;
 	}
-	if (integer && (strpbrk(s, ".eE") || v != floor(v))) {
+	if (integer && v != floor(v)) {
 		ydoc_error(y, d, n, "'%s' must be a whole number, found '%s'", what, s);
 		return -1;
 	}
