@@ -1051,41 +1051,47 @@ static void team_best(struct advice *a)
 	}
 }
 
+int advice_check_accept(const struct profile *p, const struct ruleset *rs, struct diags *d)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < p->naccept; i++) {
+		const char *names[1024];
+		size_t n = 0;
+		char *hint;
+
+		if (ruleset_find(rs, p->accept[i].rule))
+			continue;
+		for (size_t r = 0; r < rs->n && n < N(names); r++)
+			names[n++] = rs->rules[r].id;
+		hint = suggest_hint(p->accept[i].rule, names, n);
+		diag_add(d, DIAG_ERROR, p->file, NULL, 0, p->accept[i].line, p->accept[i].col,
+			 "accept: unknown rule '%s'%s", p->accept[i].rule, hint);
+		free(hint);
+		rc = -1;
+	}
+	return rc;
+}
+
 int advise(struct advice *a, const struct profile *p, const struct probe_set *ps,
 	   const struct kb *kb, const struct ruleset *rs, bool explain, struct diags *d)
 {
 	size_t cap = 0;
-	int rc = 0;
 
 	advice_release(a);
 	a->p = p;
 	a->ps = ps;
 	a->kb = kb;
 	a->rs = rs;
+	if (advice_check_accept(p, rs, d) < 0)
+		return -1;
 	for (size_t i = 0; i < p->naccept; i++) {
-		struct accepted_rule *ar;
+		struct accepted_rule *ar = XPUSH(a->accepted, a->naccepted, cap);
 
-		if (!ruleset_find(rs, p->accept[i].rule)) {
-			const char *names[1024];
-			size_t n = 0;
-			char *hint;
-
-			for (size_t r = 0; r < rs->n && n < N(names); r++)
-				names[n++] = rs->rules[r].id;
-			hint = suggest_hint(p->accept[i].rule, names, n);
-			diag_add(d, DIAG_ERROR, p->file, NULL, 0, p->accept[i].line, p->accept[i].col,
-				 "accept: unknown rule '%s'%s", p->accept[i].rule, hint);
-			free(hint);
-			rc = -1;
-			continue;
-		}
-		ar = XPUSH(a->accepted, a->naccepted, cap);
 		ar->id = p->accept[i].rule;
 		ar->because = p->accept[i].because;
 		ar->would_fire = false;
 	}
-	if (rc < 0)
-		return -1;
 	build_candidates(a);
 	if (a->ncands == 0) {
 		diag_error(d, p->file, "no candidate is left once the excluded runtimes are removed");

@@ -139,6 +139,9 @@ void advice_release(struct advice *a);
 int advise(struct advice *a, const struct profile *p, const struct probe_set *ps,
 	   const struct kb *kb, const struct ruleset *rs, bool explain, struct diags *d);
 
+/* Every rule named in the profile's accept list exists; errors at their place. */
+int advice_check_accept(const struct profile *p, const struct ruleset *rs, struct diags *d);
+
 /* Look up a rule field for candidate c (NULL for none): the rule engine's view. */
 void advice_lookup(const struct advice *a, const struct candidate *c, const char *field,
 		   struct value *out);

@@ -4,7 +4,10 @@
  */
 #include <stdio.h>
 
+#include "advice.h"
+#include "buf.h"
 #include "cmd.h"
+#include "engine.h"
 #include "profile.h"
 
 enum { OPT_QUIET = 1 };
@@ -39,6 +42,22 @@ static int cmd_check(int argc, char **argv)
 
 		profile_init(&p);
 		r = profile_load_file(&p, o.operands[i], NULL, &d);
+		/* Rules set aside must exist: load the rule base only when needed. */
+		if (r == 0 && p.naccept > 0) {
+			struct kb kb;
+			struct ruleset rs;
+			struct buf used = BUF_INIT;
+			struct engine_paths paths = { 0 };
+
+			kb_init(&kb);
+			ruleset_init(&rs);
+			if (engine_load(&kb, &rs, &paths, &used, &d) < 0 ||
+			    advice_check_accept(&p, &rs, &d) < 0)
+				r = -1;
+			buf_release(&used);
+			ruleset_release(&rs);
+			kb_release(&kb);
+		}
 		cmd_print_diags(&d);
 		if (r < 0)
 			rc = EXIT_INPUT;
