@@ -746,7 +746,7 @@ static int run_core(struct advice *a, bool explain, bool record, struct diags *d
 
 /* Winner of a what-if run on a modified copy of the profile. */
 static int winner_of(const struct advice *a, const struct profile *p, struct diags *d,
-		     size_t *rt_model_index, char **label, char **rt, char **model)
+		     char **label, char **rt, char **model)
 {
 	struct advice w;
 	int rc;
@@ -762,7 +762,6 @@ static int winner_of(const struct advice *a, const struct profile *p, struct dia
 		*label = xstrdup(w.cands[0].label);
 		*rt = xstrdup(w.cands[0].rt->id);
 		*model = xstrdup(w.cands[0].model->id);
-		*rt_model_index = 0;
 	}
 	free(w.excluded);
 	cands_free(w.cands, w.ncands);
@@ -792,12 +791,10 @@ static int try_input(struct advice *a, const char *input, double *field, const d
 	for (size_t i = 0; i < nvalues; i++) {
 		double v = relative ? orig * values[i] : values[i];
 		char *label = NULL, *rt = NULL, *model = NULL;
-		size_t idx;
-
 		if (v == orig || (!relative && (v < 0 || v > 5)))
 			continue;
 		*field = v;
-		if (winner_of(a, a->p, d, &idx, &label, &rt, &model) < 0) {
+		if (winner_of(a, a->p, d, &label, &rt, &model) < 0) {
 			*field = orig;
 			return -1;
 		}
@@ -884,6 +881,14 @@ static const char *const cpu_traits[] = { "ml-inference", "ml-training", "image-
 					  "video-processing", "pdf-reports", "csv-processing",
 					  "etl", "data-science", "batch" };
 
+static bool word_in(const char *word, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(word, words[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool has_any(const struct strlist *l, const char *const *words, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -912,19 +917,14 @@ static int hybrid(struct advice *a, struct diags *d)
 	struct profile front = *p, back = *p;
 	struct strlist ft = { 0 }, bt = { 0 };
 	char *fl = NULL, *fr = NULL, *fm = NULL, *bl = NULL, *br = NULL, *bm = NULL;
-	size_t idx;
 	int rc = 0;
 
 	if (!(p->kind == KIND_MIXED || (has_any(&p->traits, io_traits, N(io_traits)) &&
 					has_any(&p->traits, cpu_traits, N(cpu_traits)))))
 		return 0;
-	if (!has_any(&p->traits, cpu_traits, N(cpu_traits)) && p->kind != KIND_MIXED)
-		return 0;
-	for (size_t i = 0; i < p->traits.n; i++) {
-		bool io = has_any(&(struct strlist){ &p->traits.v[i], 1, 1 }, io_traits, N(io_traits));
-
-		strlist_push(io ? &ft : &bt, p->traits.v[i]);
-	}
+	for (size_t i = 0; i < p->traits.n; i++)
+		strlist_push(word_in(p->traits.v[i], io_traits, N(io_traits)) ? &ft : &bt,
+			     p->traits.v[i]);
 	front.kind = KIND_IO;
 	front.traits = ft;
 	front.cpu_ms_per_request = fmin(p->cpu_ms_per_request, 2);
@@ -933,8 +933,8 @@ static int hybrid(struct advice *a, struct diags *d)
 	back.traits = bt;
 	back.io_wait_fraction = fmin(p->io_wait_fraction, 0.2);
 	back.latency_p99_ms = p->latency_p99_ms * 4;
-	if (winner_of(a, &front, d, &idx, &fl, &fr, &fm) < 0 ||
-	    winner_of(a, &back, d, &idx, &bl, &br, &bm) < 0) {
+	if (winner_of(a, &front, d, &fl, &fr, &fm) < 0 ||
+	    winner_of(a, &back, d, &bl, &br, &bm) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -942,10 +942,6 @@ static int hybrid(struct advice *a, struct diags *d)
 		a->hybrid.present = true;
 		a->hybrid.gateway = find_cand(a, fr, fm);
 		a->hybrid.worker = find_cand(a, br, bm);
-		a->hybrid.why = xasprintf(
-			"advised on its own, the I/O-facing part (%s) is best served by %s, and "
-			"the CPU-heavy part (%s) by %s; a queue between them lets each scale on "
-			"its own", ft.n ? "" : "requests", fl, bt.n ? "" : "computation", bl);
 		/* Name the traits in each half when there are any. */
 		{
 			struct buf w = BUF_INIT;
@@ -964,7 +960,6 @@ static int hybrid(struct advice *a, struct diags *d)
 				buf_adds(&w, "the computation");
 			buf_addf(&w, ") by %s; a queue between them lets each part scale on its own",
 				 bl);
-			free(a->hybrid.why);
 			a->hybrid.why = buf_detach(&w);
 		}
 	}

@@ -848,7 +848,7 @@ static int eval_leaf(const struct ruleset *rs, const struct rule *r, const struc
 	if (why) {
 		buf_addf(why, "%s = ", c->field);
 		if (c->op == OP_MATCHES)
-			buf_adds(why, res ? "(text)" : "(text)");
+			buf_adds(why, "(text)");
 		else
 			value_format(&v, why);
 		buf_addf(why, " %s %s", res ? "satisfies" : "fails", cond_op_names[c->op]);
