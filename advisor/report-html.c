@@ -65,11 +65,9 @@ static void svg_chart(struct buf *b, const struct probe_set *ps, int which)
 
 	for (i = 0; i < ps->nresults; i++) {
 		const struct probe_result *r = &ps->results[i];
-		double s = strcmp(r->unit, "ns") == 0 ? 1e-3 : 1;
-		bool take = which == 0 ? (strcmp(r->unit, "us") == 0 || strcmp(r->unit, "ns") == 0)
-				       : strcmp(r->unit, "x") == 0;
+		double s = report_chart_scale(r, which);
 
-		if (!take)
+		if (s == 0)
 			continue;
 		n++;
 		max = fmax(max, r->st.max * s);
@@ -84,13 +82,11 @@ static void svg_chart(struct buf *b, const struct probe_set *ps, int which)
 	buf_adds(b, "</title>");
 	for (i = 0; i < ps->nresults; i++) {
 		const struct probe_result *r = &ps->results[i];
-		double s = strcmp(r->unit, "ns") == 0 ? 1e-3 : 1;
-		bool take = which == 0 ? (strcmp(r->unit, "us") == 0 || strcmp(r->unit, "ns") == 0)
-				       : strcmp(r->unit, "x") == 0;
+		double s = report_chart_scale(r, which);
 		double med = r->st.median * s, mn = r->st.min * s, mx = r->st.max * s;
 		double xm, x0, x1;
 
-		if (!take)
+		if (s == 0)
 			continue;
 		if (which == 0) {
 			/* Costs span four decades: a log scale keeps each bar readable. */

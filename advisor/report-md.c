@@ -357,6 +357,13 @@ static void section_capacity(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
+double report_chart_scale(const struct probe_result *r, int chart)
+{
+	if (chart == 0)
+		return strcmp(r->unit, "us") == 0 ? 1 : strcmp(r->unit, "ns") == 0 ? 1e-3 : 0;
+	return strcmp(r->unit, "x") == 0 ? 1 : 0;
+}
+
 /* Mermaid bar charts of the probe figures: costs in µs, speed-ups in x. */
 static void probe_charts(struct buf *b, const struct probe_set *ps, bool placeholders)
 {
@@ -368,45 +375,38 @@ static void probe_charts(struct buf *b, const struct probe_set *ps, bool placeho
 		{ "Speed-up on all cores (x)", "x" },
 	};
 
-	for (size_t c = 0; c < 2; c++) {
+	for (int c = 0; c < 2; c++) {
 		size_t n = 0;
 		double max = 0;
 
 		for (size_t i = 0; i < ps->nresults; i++) {
-			const struct probe_result *r = &ps->results[i];
-			double v = strcmp(r->unit, "ns") == 0 && c == 0 ? r->st.median / 1000 : r->st.median;
+			double s = report_chart_scale(&ps->results[i], c);
 
-			if (strcmp(r->unit, charts[c].unit) == 0 ||
-			    (c == 0 && strcmp(r->unit, "ns") == 0)) {
+			if (s > 0) {
 				n++;
-				max = fmax(max, v);
+				max = fmax(max, ps->results[i].st.median * s);
 			}
 		}
 		if (n == 0)
 			continue;
 		if (placeholders) {
-			buf_addf(b, "\nADVISOR-CHART-%zu\n", c);
+			buf_addf(b, "\nADVISOR-CHART-%d\n", c);
 			continue;
 		}
 		buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s\"\n  x-axis [", charts[c].title);
 		n = 0;
-		for (size_t i = 0; i < ps->nresults; i++) {
-			const struct probe_result *r = &ps->results[i];
-
-			if (strcmp(r->unit, charts[c].unit) == 0 || (c == 0 && strcmp(r->unit, "ns") == 0))
-				buf_addf(b, "%s\n    \"%s\"", n++ ? "," : "", r->name);
-		}
+		for (size_t i = 0; i < ps->nresults; i++)
+			if (report_chart_scale(&ps->results[i], c) > 0)
+				buf_addf(b, "%s\n    \"%s\"", n++ ? "," : "", ps->results[i].name);
 		buf_addf(b, "\n  ]\n  y-axis \"%s\" 0 --> %.0f\n  bar [", charts[c].unit,
 			 ceil(max * 1.1));
 		n = 0;
 		for (size_t i = 0; i < ps->nresults; i++) {
-			const struct probe_result *r = &ps->results[i];
+			double s = report_chart_scale(&ps->results[i], c);
 
-			if (strcmp(r->unit, charts[c].unit) == 0 || (c == 0 && strcmp(r->unit, "ns") == 0)) {
-				double v = strcmp(r->unit, "ns") == 0 ? r->st.median / 1000 : r->st.median;
-
+			if (s > 0) {
 				buf_addf(b, "%s", n++ ? ", " : "");
-				md_num(b, v);
+				md_num(b, ps->results[i].st.median * s);
 			}
 		}
 		buf_adds(b, "]\n```\n");
