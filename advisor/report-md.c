@@ -166,18 +166,22 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
-/* Values too long for an 80-column row are listed under the table. */
-static struct buf overflow = BUF_INIT;
+/* The profile table; values too long for an 80-column row go below it. */
+struct table {
+	struct buf *b;
+	struct buf below;
+};
 
-static void row(struct buf *b, const char *field, const char *value, bool assumed)
+static void row(struct table *tab, const char *field, const char *value, bool assumed)
 {
+	struct buf *b = tab->b;
 	size_t len = strlen(field) + strlen(value) + 20;
 
 	if (len > MD_WIDTH) {
 		struct buf t = BUF_INIT;
 
 		buf_addf(&t, "`%s`: %s", field, value);
-		md_wrap(&overflow, "- ", "  ", buf_str(&t));
+		md_wrap(&tab->below, "- ", "  ", buf_str(&t));
 		buf_release(&t);
 		value = "(below)";
 	}
@@ -186,27 +190,28 @@ static void row(struct buf *b, const char *field, const char *value, bool assume
 	buf_addf(b, " | %s |\n", assumed ? "assumed" : "");
 }
 
-static void rownum(struct buf *b, const char *field, double v, bool assumed, const char *none)
+static void rownum(struct table *tab, const char *field, double v, bool assumed, const char *none)
 {
 	char *s = v == 0 && none ? xstrdup(none) : md_numstr(v);
 
-	row(b, field, s, assumed);
+	row(tab, field, s, assumed);
 	free(s);
 }
 
-static void rowlist(struct buf *b, const char *field, const struct strlist *l, bool assumed)
+static void rowlist(struct table *tab, const char *field, const struct strlist *l, bool assumed)
 {
 	struct buf v = BUF_INIT;
 
 	for (size_t i = 0; i < l->n; i++)
 		buf_addf(&v, "%s%s", i ? ", " : "", l->v[i]);
-	row(b, field, l->n ? buf_str(&v) : "none", assumed);
+	row(tab, field, l->n ? buf_str(&v) : "none", assumed);
 	buf_release(&v);
 }
 
 static void section_profile(struct buf *b, const struct advice *a)
 {
 	const struct profile *p = a->p;
+	struct table tab = { b, BUF_INIT };
 
 	buf_adds(b, "\n## Profile\n\n");
 	if (*p->description) {
@@ -214,41 +219,40 @@ static void section_profile(struct buf *b, const struct advice *a)
 		buf_addc(b, '\n');
 	}
 	buf_adds(b, "| field | value | note |\n| --- | --- | --- |\n");
-	row(b, "project.name", p->name, p->assumed[PF_NAME]);
-	row(b, "workload.kind", profile_kinds[p->kind], false);
-	rownum(b, "workload.peak_concurrency", p->peak_concurrency, false, NULL);
-	rownum(b, "workload.requests_per_second", p->requests_per_second, p->assumed[PF_RPS], NULL);
-	rownum(b, "workload.cpu_ms_per_request", p->cpu_ms_per_request, p->assumed[PF_CPU_MS], NULL);
-	rownum(b, "workload.io_wait_fraction", p->io_wait_fraction, p->assumed[PF_IO_WAIT], NULL);
-	rownum(b, "workload.latency_p99_ms", p->latency_p99_ms, p->assumed[PF_LATENCY], NULL);
-	rowlist(b, "workload.traits", &p->traits, p->assumed[PF_TRAITS]);
-	rownum(b, "team.size", p->team_size, p->assumed[PF_TEAM_SIZE], NULL);
+	row(&tab, "project.name", p->name, p->assumed[PF_NAME]);
+	row(&tab, "workload.kind", profile_kinds[p->kind], false);
+	rownum(&tab, "workload.peak_concurrency", p->peak_concurrency, false, NULL);
+	rownum(&tab, "workload.requests_per_second", p->requests_per_second, p->assumed[PF_RPS], NULL);
+	rownum(&tab, "workload.cpu_ms_per_request", p->cpu_ms_per_request, p->assumed[PF_CPU_MS], NULL);
+	rownum(&tab, "workload.io_wait_fraction", p->io_wait_fraction, p->assumed[PF_IO_WAIT], NULL);
+	rownum(&tab, "workload.latency_p99_ms", p->latency_p99_ms, p->assumed[PF_LATENCY], NULL);
+	rowlist(&tab, "workload.traits", &p->traits, p->assumed[PF_TRAITS]);
+	rownum(&tab, "team.size", p->team_size, p->assumed[PF_TEAM_SIZE], NULL);
 	for (int i = 0; i < LANG__COUNT; i++) {
 		char *f = xasprintf("team.skills.%s", profile_languages[i]);
 
-		rownum(b, f, p->skills[i], !p->skill_stated[i], NULL);
+		rownum(&tab, f, p->skills[i], !p->skill_stated[i], NULL);
 		free(f);
 	}
-	rowlist(b, "team.can_hire", &p->can_hire, p->assumed[PF_CAN_HIRE]);
-	row(b, "scaling.strategy", profile_strategies[p->strategy], p->assumed[PF_STRATEGY]);
-	rownum(b, "scaling.instances", p->instances, p->assumed[PF_INSTANCES], NULL);
-	row(b, "scaling.deployment", profile_deployments[p->deployment], p->assumed[PF_DEPLOYMENT]);
-	rownum(b, "constraints.memory_mb_per_instance", p->memory_mb_per_instance,
+	rowlist(&tab, "team.can_hire", &p->can_hire, p->assumed[PF_CAN_HIRE]);
+	row(&tab, "scaling.strategy", profile_strategies[p->strategy], p->assumed[PF_STRATEGY]);
+	rownum(&tab, "scaling.instances", p->instances, p->assumed[PF_INSTANCES], NULL);
+	row(&tab, "scaling.deployment", profile_deployments[p->deployment], p->assumed[PF_DEPLOYMENT]);
+	rownum(&tab, "constraints.memory_mb_per_instance", p->memory_mb_per_instance,
 	       p->assumed[PF_MEMORY], "no limit");
-	rownum(b, "constraints.cold_start_ms", p->cold_start_ms, p->assumed[PF_COLD_START],
+	rownum(&tab, "constraints.cold_start_ms", p->cold_start_ms, p->assumed[PF_COLD_START],
 	       "no limit");
-	rowlist(b, "constraints.ecosystem", &p->ecosystem, p->assumed[PF_ECOSYSTEM]);
-	rowlist(b, "constraints.exclude", &p->exclude, p->assumed[PF_EXCLUDE]);
+	rowlist(&tab, "constraints.ecosystem", &p->ecosystem, p->assumed[PF_ECOSYSTEM]);
+	rowlist(&tab, "constraints.exclude", &p->exclude, p->assumed[PF_EXCLUDE]);
 	for (int i = 0; i < CRIT__COUNT; i++) {
 		char *f = xasprintf("priorities.%s", profile_criteria[i]);
 
-		rownum(b, f, p->priorities[i], !p->priority_stated[i], NULL);
+		rownum(&tab, f, p->priorities[i], !p->priority_stated[i], NULL);
 		free(f);
 	}
-	if (overflow.len) {
-		buf_addf(b, "\n%s", buf_str(&overflow));
-		buf_release(&overflow);
-	}
+	if (tab.below.len)
+		buf_addf(b, "\n%s", buf_str(&tab.below));
+	buf_release(&tab.below);
 	buf_addc(b, '\n');
 	md_wrap(b, "", "", "Values marked *assumed* were not in the profile and took their "
 		"documented defaults (docs/profile.md); state them to firm up the advice.");
