@@ -20,8 +20,13 @@ static const struct opt_spec check_opts[] = {
 static int cmd_check(int argc, char **argv)
 {
 	struct opts o;
+	struct kb kb;
+	struct ruleset rs;
+	int bases = 0;		/* rule base: 0 not loaded yet, 1 loaded, -1 invalid */
 	int id, rc = EXIT_OK;
 
+	kb_init(&kb);
+	ruleset_init(&rs);
 	opts_init(&o, "check", check_opts, argc, argv);
 	while ((id = opts_next(&o)) > 0) {
 		if (id == OPT_QUIET)
@@ -42,22 +47,16 @@ static int cmd_check(int argc, char **argv)
 
 		profile_init(&p);
 		r = profile_load_file(&p, o.operands[i], NULL, &d);
-		/* Rules set aside must exist: load the rule base only when needed. */
-		if (r == 0 && p.naccept > 0) {
-			struct kb kb;
-			struct ruleset rs;
+		/* Rules set aside must exist: load the rule base once, when first needed. */
+		if (r == 0 && p.naccept > 0 && bases == 0) {
 			struct buf used = BUF_INIT;
 			struct engine_paths paths = { 0 };
 
-			kb_init(&kb);
-			ruleset_init(&rs);
-			if (engine_load(&kb, &rs, &paths, &used, &d) < 0 ||
-			    advice_check_accept(&p, &rs, &d) < 0)
-				r = -1;
+			bases = engine_load(&kb, &rs, &paths, &used, &d) < 0 ? -1 : 1;
 			buf_release(&used);
-			ruleset_release(&rs);
-			kb_release(&kb);
 		}
+		if (r == 0 && p.naccept > 0 && (bases < 0 || advice_check_accept(&p, &rs, &d) < 0))
+			r = -1;
 		cmd_print_diags(&d);
 		if (r < 0)
 			rc = EXIT_INPUT;
@@ -67,6 +66,8 @@ static int cmd_check(int argc, char **argv)
 		profile_release(&p);
 	}
 out:
+	ruleset_release(&rs);
+	kb_release(&kb);
 	opts_release(&o);
 	return rc;
 }
