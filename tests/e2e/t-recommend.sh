@@ -45,7 +45,7 @@ set -e
 [ $rc -eq 2 ] || fail "unknown accept exit $rc"
 grep -q "^acc.yaml:.*: error: accept: unknown rule 'no-such-rule'" err.txt || fail "accept error: $(cat err.txt)"
 # --explain prints verdicts.
-$ADVISOR recommend "$ex" --no-probes --explain -o /dev/null 2>explain.txt
+$ADVISOR recommend "$ex" --no-probes --explain -o explain.md 2>explain.txt
 grep -q '^FIRED ' explain.txt || fail "--explain printed no FIRED line"
 grep -q '^skip ' explain.txt || fail "--explain printed no skip line"
 # Usage errors.
