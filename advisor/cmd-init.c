@@ -29,7 +29,7 @@ static int cmd_init(int argc, char **argv)
 	const struct template_entry *t = template_find("web-api");
 	const char *out = "-";
 	bool force = false;
-	int id, rc = EXIT_OK;
+	int id, r, rc = EXIT_OK;
 
 	opts_init(&o, "init", init_opts, argc, argv);
 	while ((id = opts_next(&o)) > 0) {
@@ -70,11 +70,15 @@ static int cmd_init(int argc, char **argv)
 		rc = cmd_usage_error("init", "unexpected argument '%s' (use -o FILE)", o.operands[0]);
 		goto out;
 	}
+	rc = cmd_check_output("init", out, NULL, 0);
+	if (rc != EXIT_OK)
+		goto out;
 	buf_adds(&text, t->workload);
 	buf_adds(&text, template_rest());
-	if (file_write_atomic(out, text.data, text.len, force, &d) < 0) {
+	r = file_write_atomic(out, text.data, text.len, force, &d);
+	if (r < 0) {
 		cmd_print_diags(&d);
-		rc = strcmp(out, "-") != 0 && file_exists(out) && !force ? EXIT_USAGE : EXIT_ENV;
+		rc = r == FILEIO_EXISTS ? EXIT_USAGE : EXIT_ENV;
 		goto out;
 	}
 	if (strcmp(out, "-") != 0 && !cmd_quiet)

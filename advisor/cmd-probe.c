@@ -7,8 +7,6 @@
  * otherwise, nothing with --quiet.  An interrupted run writes nothing and
  * exits 128 + the signal number.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +71,12 @@ static void print_table(const struct probe_set *ps, FILE *out)
 		ps->budget_s);
 }
 
-static int parse_budget(const char *s, double *out)
+/* "", ",", "a,,b", "a," all name an empty probe. */
+static bool has_empty_name(const char *list)
 {
-	char *end = NULL;
-	double v;
+	size_t n = strlen(list);
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) || v < 0.5 || v > 600)
-		return -1;
-	*out = v;
-	return 0;
+	return n == 0 || list[0] == ',' || list[n - 1] == ',' || strstr(list, ",,") != NULL;
 }
 
 static int cmd_probe(int argc, char **argv)
@@ -106,7 +99,7 @@ static int cmd_probe(int argc, char **argv)
 	while ((id = opts_next(&o)) > 0) {
 		switch (id) {
 		case OPT_BUDGET:
-			if (parse_budget(o.arg, &po.budget_s) < 0) {
+			if (cmd_parse_number(o.arg, 0.5, 600, &po.budget_s) < 0) {
 				cmd_usage_error("probe", "invalid budget '%s' (seconds, from 0.5 to 600)",
 						o.arg);
 				goto out;
@@ -134,6 +127,11 @@ static int cmd_probe(int argc, char **argv)
 		cmd_usage_error("probe", "unexpected argument '%s'", o.operands[0]);
 		goto out;
 	}
+	if (po.only && has_empty_name(po.only)) {
+		cmd_usage_error("probe", "empty probe name in --only '%s' (give names, separated by commas)",
+				po.only);
+		goto out;
+	}
 	if (po.only && probe_only_check(po.only, &bad, &hint) < 0) {
 		if (hint)
 			cmd_usage_error("probe", "unknown probe '%s' (did you mean '%s'?)", bad, hint);
@@ -141,6 +139,8 @@ static int cmd_probe(int argc, char **argv)
 			cmd_usage_error("probe", "unknown probe '%s'", bad);
 		goto out;
 	}
+	if (output && cmd_check_output("probe", output, NULL, 0) != EXIT_OK)
+		goto out;
 	po.quiet = quiet;
 	if (!quiet) {
 		pst.tty = isatty(STDERR_FILENO);

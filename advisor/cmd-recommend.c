@@ -52,15 +52,24 @@ static char *command_line(void)
 	return buf_detach(&b);
 }
 
-static int parse_budget(const char *s, double *out)
+/* The output must name none of the inputs: checked before any work. */
+static int check_output(const char *out, const char *profile, const char *cache,
+			const char **rules, size_t nrules, const char *knowledge)
 {
-	char *end;
-	double v = strtod(s, &end);
+	struct cmd_input *in = xcalloc(nrules + 3, sizeof *in);
+	size_t n = 0;
+	int rc;
 
-	if (end == s || *end != '\0' || !(v >= 0.5 && v <= 600))
-		return -1;
-	*out = v;
-	return 0;
+	in[n++] = (struct cmd_input){ profile, "the input profile" };
+	if (cache)
+		in[n++] = (struct cmd_input){ cache, "the probe cache" };
+	for (size_t i = 0; i < nrules; i++)
+		in[n++] = (struct cmd_input){ rules[i], "the rules given with --rules" };
+	if (knowledge)
+		in[n++] = (struct cmd_input){ knowledge, "the knowledge base given with --knowledge" };
+	rc = cmd_check_output("recommend", out, in, n);
+	free(in);
+	return rc;
 }
 
 static int cmd_recommend(int argc, char **argv)
@@ -112,8 +121,8 @@ static int cmd_recommend(int argc, char **argv)
 			break;
 		}
 		case OPT_BUDGET:
-			if (parse_budget(o.arg, &budget) < 0) {
-				rc = cmd_usage_error("recommend", "--budget takes seconds from 0.5 to 600, not '%s'",
+			if (cmd_parse_number(o.arg, 0.5, 600, &budget) < 0) {
+				rc = cmd_usage_error("recommend", "invalid budget '%s' (seconds, from 0.5 to 600)",
 						     o.arg);
 				goto out;
 			}
@@ -150,6 +159,9 @@ static int cmd_recommend(int argc, char **argv)
 		rc = cmd_usage_error("recommend", "--no-probes and --probes-from exclude each other");
 		goto out;
 	}
+	rc = check_output(out, o.operands[0], cache, extra, nextra, paths.knowledge);
+	if (rc != EXIT_OK)
+		goto out;
 	paths.rules = extra;
 	paths.nrules = nextra;
 	if (engine_load(&kb, &rs, &paths, &used, &d) < 0) {

@@ -3,10 +3,14 @@
  */
 #include "cmd.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "datadir.h"
+#include "fileio.h"
 #include "xalloc.h"
 
 bool cmd_quiet;
@@ -78,6 +82,27 @@ void cmd_print_command_help(const struct cmd_entry *c, FILE *out)
 		fprintf(out, "\n%s", c->help);
 }
 
+int cmd_parse_number(const char *s, double lo, double hi, double *out)
+{
+	size_t digits = strspn(s, "0123456789"), frac = 0;
+	const char *p = s + digits;
+	char *end = NULL;
+	double v;
+
+	if (*p == '.') {
+		frac = strspn(p + 1, "0123456789");
+		p += 1 + frac;
+	}
+	if (*p != '\0' || digits + frac == 0 || digits + frac > 30)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end != p || errno != 0 || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -92,6 +117,37 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	else
 		fputs("see 'advisor --help'\n", stderr);
 	return EXIT_USAGE;
+}
+
+int cmd_check_output(const char *cmd, const char *out, const struct cmd_input *in, size_t n)
+{
+	const char **paths = xcalloc(n + 2, sizeof *paths);
+	char *rules = xasprintf("%s/rules", datadir());
+	char *knowledge = xasprintf("%s/knowledge", datadir());
+	bool inside;
+	long hit;
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; i < n; i++)
+		paths[i] = in[i].path;
+	paths[n] = rules;
+	paths[n + 1] = knowledge;
+	hit = file_output_clash(out, paths, n + 2, &inside);
+	if (hit >= 0) {
+		const char *what = (size_t)hit < n ? in[hit].what
+				   : (size_t)hit == n ? "the built-in rule base" : "the built-in knowledge base";
+
+		if (inside)
+			rc = cmd_usage_error(cmd, "output '%s' lies inside %s '%s'; refusing to write there",
+					     out, what, paths[hit]);
+		else
+			rc = cmd_usage_error(cmd, "output '%s' is %s '%s'; refusing to overwrite it", out,
+					     what, paths[hit]);
+	}
+	free(rules);
+	free(knowledge);
+	free(paths);
+	return rc;
 }
 
 void cmd_print_diags(const struct diags *d)

@@ -82,8 +82,30 @@ void opts_release(struct opts *o);
  */
 int opts_next(struct opts *o);
 
+/*
+ * Parse a number given on the command line, strictly: decimal digits with
+ * an optional fraction ("5", "0.5", ".5"), nothing else (no sign, space,
+ * hex, exponent, inf or nan), from lo to hi.  Returns 0, or -1.
+ */
+int cmd_parse_number(const char *s, double lo, double hi, double *out);
+
 /* Print a usage error for cmd ("advisor CMD: MESSAGE") and return EXIT_USAGE. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A file or folder a command reads, named for messages ("the input profile"). */
+struct cmd_input {
+	const char *path;
+	const char *what;
+};
+
+/*
+ * Refuse, before any work, an output that names one of the command's n
+ * inputs (the same file, through a link or a hard link too, or a place
+ * inside an input folder) or lies inside the built-in rule or knowledge
+ * folder, which every command treats as input.  Prints why and returns
+ * EXIT_USAGE; returns EXIT_OK when out is safe to write.
+ */
+int cmd_check_output(const char *cmd, const char *out, const struct cmd_input *in, size_t n);
 
 /* Print diagnostics to stderr. */
 void cmd_print_diags(const struct diags *d);

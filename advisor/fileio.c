@@ -1,7 +1,9 @@
 /*
- * File input and atomic output.  The temporary file is made with mkstemp in
- * the target's own folder (rename is atomic only within one file system) and
- * its name is remembered so that a signal handler can remove it.
+ * File input and safe output.  rename(2) replaces whatever the name points
+ * at (a device node, a FIFO, a symbolic link), so the target is looked at
+ * with lstat first: only a regular file, or nothing, gets the temporary
+ * file and the rename, and the temporary file is made in the final
+ * target's own folder (rename is atomic only within one file system).
  */
 #include "fileio.h"
 
@@ -9,10 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -78,13 +84,18 @@ bool file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* Write all of data to fd, through EINTR, short writes and a non-blocking fd. */
 static int write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t w = write(fd, data, len);
 
 		if (w < 0) {
+			struct pollfd pf = { fd, POLLOUT, 0 };
+
 			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN && poll(&pf, 1, -1) >= 0)
 				continue;
 			return -1;
 		}
@@ -94,10 +105,213 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * The descriptor a /dev/stdout-like name stands for, or -1.  Such a name
+ * is written through the descriptor the command already holds, so that a
+ * shell redirection (a pipe, a terminal, a file opened with >>) keeps its
+ * meaning.
+ */
+static int fd_name(const char *p)
+{
+	static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/" };
+	char own[64];
+	const char *num = NULL;
+	char *end;
+	long n;
+
+	if (strcmp(p, "/dev/stdout") == 0)
+		return STDOUT_FILENO;
+	if (strcmp(p, "/dev/stderr") == 0)
+		return STDERR_FILENO;
+	snprintf(own, sizeof own, "/proc/%ld/fd/", (long)getpid());
+	if (strncmp(p, own, strlen(own)) == 0)
+		num = p + strlen(own);
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes && num == NULL; i++)
+		if (strncmp(p, prefixes[i], strlen(prefixes[i])) == 0)
+			num = p + strlen(prefixes[i]);
+	if (num == NULL || *num < '0' || *num > '9')
+		return -1;
+	errno = 0;
+	n = strtol(num, &end, 10);
+	if (*end != '\0' || errno != 0 || n > INT_MAX)
+		return -1;
+	return (int)n;
+}
+
+/*
+ * Follow the symbolic links of path's last component, at most
+ * FILEIO_MAX_LINKS of them.  Returns the final name (which may not exist;
+ * the caller frees it), with *fd set when the chain reaches a
+ * /dev/stdout-like name; or NULL with errno set (ELOOP for a loop).
+ */
+static char *follow_links(const char *path, int *fd)
+{
+	char *cur = xstrdup(path);
+	char target[PATH_MAX];
+
+	for (int depth = 0;; depth++) {
+		struct stat st;
+		const char *slash;
+		ssize_t n;
+		char *next;
+
+		*fd = fd_name(cur);
+		if (*fd >= 0)
+			return cur;
+		if (lstat(cur, &st) < 0)
+			break;
+		if (!S_ISLNK(st.st_mode))
+			return cur;
+		if (depth >= FILEIO_MAX_LINKS) {
+			errno = ELOOP;
+			break;
+		}
+		n = readlink(cur, target, sizeof target - 1);
+		if (n < 0)
+			break;
+		target[n] = '\0';
+		/* A relative link is relative to the folder that holds it. */
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || slash == NULL)
+			next = xstrdup(target);
+		else
+			next = xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
+		free(cur);
+		cur = next;
+	}
+	if (errno == ENOENT)
+		return cur;
+	free(cur);
+	return NULL;
+}
+
+/*
+ * Write to a temporary file beside target and rename it over target.  An
+ * existing file (old, or NULL) keeps its mode and, where the system lets
+ * us, its owner; a new one gets 0666 less the umask.
+ */
+static int replace_file(const char *target, const struct stat *old, const char *data,
+			size_t len, bool overwrite, const char *shown, struct diags *d)
+{
+	char *dircopy = xstrdup(target);
+	char *tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
+	int fd = mkostemp(tmp, O_CLOEXEC), rc = -1, r;
+
+	if (fd < 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	if (old) {
+		/* Owner first: a change of owner clears set-id bits. */
+		if (fchown(fd, old->st_uid, old->st_gid) < 0) {
+			/* best effort: only root may give a file away */
+		}
+		r = fchmod(fd, old->st_mode & 07777);
+	} else {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		r = fchmod(fd, 0666 & ~mask);
+	}
+	if (r < 0 || fsync(fd) < 0)
+		goto fail;
+	r = close(fd);
+	fd = -1;
+	if (r < 0)
+		goto fail;
+	/* Without overwrite, a file that appeared meanwhile is not replaced. */
+	r = overwrite ? rename(tmp, target)
+		      : renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_NOREPLACE);
+	if (r < 0 && !overwrite && (errno == EINVAL || errno == ENOSYS))
+		r = rename(tmp, target);
+	if (r < 0 && errno == EEXIST) {
+		diag_error(d, shown, "'%s' already exists (use --force to overwrite it)", shown);
+		rc = FILEIO_EXISTS;
+		goto out;
+	}
+	if (r < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0 && tmp)
+		unlink(tmp);
+	free(tmp);
+	free(dircopy);
+	return rc;
+}
+
+/* Connect to a Unix stream socket and write to it. */
+static int socket_open(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof sa.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Write to a device, FIFO or socket in place: no temporary file, no
+ * truncation, no rename over the node.
+ */
+static int write_direct(const char *target, mode_t type, const char *data, size_t len,
+			const char *shown, struct diags *d)
+{
+	int fd, rc = 0;
+
+	if (S_ISSOCK(type))
+		fd = socket_open(target);
+	else
+		fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, data, len) < 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+		rc = -1;
+	}
+	if (fd >= 0 && close(fd) < 0 && rc == 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Write through a descriptor the process already holds (/dev/stdout). */
+static int write_fd(int fd, const char *data, size_t len, const char *shown, struct diags *d)
+{
+	fflush(stdout);
+	fflush(stderr);
+	if (write_all(fd, data, len) < 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int file_write_atomic(const char *path, const char *data, size_t len,
 		      bool overwrite, struct diags *d)
 {
-	char *dircopy = NULL, *tmp = NULL;
+	struct stat st;
+	char *target;
 	int fd = -1, rc = -1;
 
 	if (strcmp(path, "-") == 0) {
@@ -107,47 +321,98 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 		}
 		return 0;
 	}
-	if (!overwrite && file_exists(path)) {
-		diag_error(d, path, "'%s' already exists (use --force to overwrite it)", path);
+	target = follow_links(path, &fd);
+	if (target == NULL) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	dircopy = xstrdup(path);
-	tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
+	if (fd >= 0) {
+		rc = write_fd(fd, data, len, path, d);
+	} else if (lstat(target, &st) < 0) {
+		if (errno == ENOENT)
+			rc = replace_file(target, NULL, data, len, overwrite, path, d);
+		else
+			diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+	} else if (S_ISREG(st.st_mode)) {
+		if (!overwrite) {
+			diag_error(d, path, "'%s' already exists (use --force to overwrite it)", path);
+			rc = FILEIO_EXISTS;
+		} else {
+			rc = replace_file(target, &st, data, len, overwrite, path, d);
+		}
+	} else if (S_ISDIR(st.st_mode)) {
+		diag_error(d, path, "cannot write '%s': Is a directory", path);
+	} else if (S_ISBLK(st.st_mode)) {
+		diag_error(d, path, "cannot write '%s': a block device is never written", path);
+	} else {
+		rc = write_direct(target, st.st_mode, data, len, path, d);
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	/* mkstemp makes the file 0600; an output file is an ordinary document. */
-	{
-		mode_t mask = umask(0);
-
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0 && tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dircopy);
+	free(target);
 	return rc;
+}
+
+/* st of path after following links, for an input that is a file or folder. */
+static bool input_stat(const char *path, struct stat *st)
+{
+	return strcmp(path, "-") != 0 && stat(path, st) == 0 &&
+	       (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode));
+}
+
+/* True when dir (absolute, without links) or a folder above it is folder. */
+static bool has_ancestor(const char *dir, const struct stat *folder)
+{
+	char *p = xstrdup(dir);
+	bool found = false;
+
+	for (;;) {
+		struct stat st;
+		char *slash;
+
+		if (stat(p, &st) == 0 && st.st_dev == folder->st_dev && st.st_ino == folder->st_ino) {
+			found = true;
+			break;
+		}
+		slash = strrchr(p, '/');
+		if (slash == NULL || (slash == p && p[1] == '\0'))
+			break;
+		slash[slash == p] = '\0';	/* "/a" becomes "/", "/a/b" "/a" */
+	}
+	free(p);
+	return found;
+}
+
+long file_output_clash(const char *output, const char *const *inputs, size_t n, bool *inside)
+{
+	struct stat out_st, in_st;
+	bool exists;
+	char *target, *dircopy = NULL, *parent = NULL;
+	int fd = -1;
+	long hit = -1;
+
+	*inside = false;
+	if (strcmp(output, "-") == 0)
+		return -1;
+	exists = stat(output, &out_st) == 0;
+	/* The folder the output will land in, once its links are followed. */
+	target = follow_links(output, &fd);
+	if (target && fd < 0) {
+		dircopy = xstrdup(target);
+		parent = realpath(dirname(dircopy), NULL);
+	}
+	for (size_t i = 0; i < n && hit < 0; i++) {
+		if (!input_stat(inputs[i], &in_st))
+			continue;
+		if (exists && out_st.st_dev == in_st.st_dev && out_st.st_ino == in_st.st_ino) {
+			hit = (long)i;
+		} else if (S_ISDIR(in_st.st_mode) && parent && has_ancestor(parent, &in_st)) {
+			hit = (long)i;
+			*inside = true;
+		}
+	}
+	free(parent);
+	free(dircopy);
+	free(target);
+	return hit;
 }
 
 static int path_cmp(const void *a, const void *b)
