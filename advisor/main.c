@@ -3,7 +3,9 @@
  * lives in libadvisor.a.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -18,11 +20,41 @@ static int finish(int rc)
 	return rc;
 }
 
+/*
+ * "unknown command 'x'", with the closest command name when one is close;
+ * "help" is a candidate only where it is a command (not after "help").
+ */
+static int unknown_command(const char *word, bool with_help)
+{
+	const char *names[16];
+	size_t n = 0;
+	char *hint;
+	int rc;
+
+	for (size_t k = 0; cmd_table[k] && n < 16; k++)
+		names[n++] = cmd_table[k]->name;
+	if (with_help)
+		names[n++] = "help";
+	hint = suggest_hint(word, names, n);
+	rc = cmd_usage_error(NULL, "unknown command '%s'%s", word, hint);
+	free(hint);
+	return rc;
+}
+
+/* The same for an option before the command ("--versoin"). */
+static int unknown_option(const char *word)
+{
+	static const char *const names[] = { "--quiet", "--help", "--version" };
+	char *hint = suggest_hint(word, names, sizeof names / sizeof *names);
+	int rc = cmd_usage_error(NULL, "unknown option '%s'%s", word, hint);
+
+	free(hint);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd_entry *c;
-	const char *names[16];
-	size_t n = 0;
 	int i = 1;
 
 	cmd_argc = argc;
@@ -39,7 +71,7 @@ int main(int argc, char **argv)
 			printf("advisor %s\n", ADVISOR_VERSION);
 			return finish(EXIT_OK);
 		} else {
-			return cmd_usage_error(NULL, "unknown option '%s'", a);
+			return unknown_option(a);
 		}
 	}
 	if (i >= argc) {
@@ -53,21 +85,13 @@ int main(int argc, char **argv)
 		}
 		c = cmd_find(argv[i + 1]);
 		if (c == NULL)
-			return cmd_usage_error(NULL, "unknown command '%s'", argv[i + 1]);
+			return unknown_command(argv[i + 1], false);
 		cmd_print_command_help(c, stdout);
 		return finish(EXIT_OK);
 	}
 	c = cmd_find(argv[i]);
-	if (c == NULL) {
-		const char *s;
-
-		for (size_t k = 0; cmd_table[k] && n < 16; k++)
-			names[n++] = cmd_table[k]->name;
-		s = suggest(argv[i], names, n);
-		if (s)
-			return cmd_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", argv[i], s);
-		return cmd_usage_error(NULL, "unknown command '%s'", argv[i]);
-	}
+	if (c == NULL)
+		return unknown_command(argv[i], true);
 	/* Commands see their own name as argv[0], and -q/--help among options. */
 	for (int k = i + 1; k < argc; k++) {
 		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
