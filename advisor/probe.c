@@ -7,13 +7,17 @@
  * result pipe with a timeout and kills the whole group when the probe
  * overruns its slot.  While probes run the parent is a child subreaper,
  * so grandchildren orphaned by a killed probe come back to it and are
- * reaped; SIGINT/SIGTERM kill the current group through a handler that
- * only calls kill() and write(), and the run returns with
- * probe_interrupted() set.  Figures are rounded to six significant digits
- * when recorded, so that a cache written and read back compares equal.
+ * reaped; SIGINT/SIGTERM/SIGHUP kill the current group through a handler
+ * that only calls kill() and write(), and the run returns with
+ * probe_interrupted() set.  The scratch folder is named after the pid
+ * (advisor-probe-PID-XXXXXX) so that the next run can remove one left by
+ * a run killed with SIGKILL, once that pid is gone.  Figures are rounded
+ * to six significant digits when recorded, so that a cache written and
+ * read back compares equal.
  */
 #include "probe.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -488,9 +492,63 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
+/* Remove dir and what it holds, never following a link nor crossing a mount. */
 static void remove_tree(const char *dir)
 {
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/*
+ * The pid in a scratch folder name "advisor-probe-PID-XXXXXX", or 0 when
+ * name is not one (older names without the pid are never touched).
+ */
+static pid_t scratch_pid(const char *name)
+{
+	static const char prefix[] = "advisor-probe-";
+	const char *p = name + sizeof prefix - 1;
+	size_t digits;
+	long pid;
+
+	if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+		return 0;
+	digits = strspn(p, "0123456789");
+	if (digits == 0 || digits > 9 || p[digits] != '-' || strlen(p + digits + 1) != 6)
+		return 0;
+	pid = strtol(p, NULL, 10);
+	return pid > 0 ? (pid_t)pid : 0;
+}
+
+/*
+ * Remove the scratch folders that runs killed by SIGKILL (or a crash) left
+ * in base: real folders (not links) owned by this user, named after a
+ * process that no longer exists.  Anything else is left alone.
+ */
+static void clean_stale(const char *base)
+{
+	DIR *dh = opendir(base);
+	struct dirent *e;
+
+	if (dh == NULL)
+		return;
+	while ((e = readdir(dh)) != NULL) {
+		pid_t pid = scratch_pid(e->d_name);
+		struct stat st;
+
+		if (pid == 0 || pid == getpid())
+			continue;
+		if (fstatat(dirfd(dh), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		{
+			char *path = xasprintf("%s/%s", base, e->d_name);
+
+			remove_tree(path);
+			free(path);
+		}
+	}
+	closedir(dh);
 }
 
 static bool on_path(const char *prog)
@@ -525,6 +583,13 @@ static void child_main(const struct probe_def *def, double slot, const char *tmp
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	{
+		struct sigaction hup;
+
+		/* Keep SIGHUP ignored under nohup, as the parent does. */
+		if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+			signal(SIGHUP, SIG_DFL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (chdir(tmpdir) != 0)
 		_exit(126);
@@ -713,7 +778,7 @@ int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diag
 	size_t total = probe_count(), nsel = 0;
 	const struct probe_def **sel = NULL;
 	double *weight = NULL, *min_s = NULL, *plan = NULL;
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa, old_int, old_term, old_hup;
 	char tmpl[4096];
 	char *tmpdir = NULL;
 	const char *tmpbase = getenv("TMPDIR");
@@ -758,7 +823,9 @@ int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diag
 
 	if (tmpbase == NULL || *tmpbase == '\0')
 		tmpbase = "/tmp";
-	snprintf(tmpl, sizeof tmpl, "%s/advisor-probe-XXXXXX", tmpbase);
+	clean_stale(tmpbase);
+	/* The pid in the name lets a later run remove it if this one is killed. */
+	snprintf(tmpl, sizeof tmpl, "%s/advisor-probe-%ld-XXXXXX", tmpbase, (long)getpid());
 	if (mkdtemp(tmpl) == NULL) {
 		diag_error(d, tmpl, "cannot make a temporary directory: %s", strerror(errno));
 		goto out;
@@ -776,6 +843,10 @@ int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diag
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* A closed terminal cleans up too, unless SIGHUP is ignored (nohup). */
+	sigaction(SIGHUP, &sa, &old_hup);
+	if (old_hup.sa_handler == SIG_IGN)
+		sigaction(SIGHUP, &old_hup, NULL);
 	handlers = true;
 
 	for (size_t i = 0; i < nsel && !probe_sig; i++) {
@@ -822,7 +893,8 @@ int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diag
 	}
 	ps->elapsed_s = probe_round(probe_now() - rs.suite_start);
 	if (probe_sig) {
-		diag_error(d, "advisor", "interrupted by %s", probe_sig == SIGINT ? "SIGINT" : "SIGTERM");
+		diag_error(d, "advisor", "interrupted by %s", probe_sig == SIGINT ? "SIGINT"
+			   : probe_sig == SIGHUP ? "SIGHUP" : "SIGTERM");
 		goto out;
 	}
 	rc = 0;
@@ -830,6 +902,7 @@ out:
 	if (handlers) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
 		prctl(PR_SET_CHILD_SUBREAPER, old_reaper);
 	}
 	for (int k = 0; k < 2; k++) {

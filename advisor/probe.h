@@ -121,7 +121,7 @@ struct probe_options {
 int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diags *d);
 
 /*
- * The signal (SIGINT or SIGTERM) that interrupted the last probe_run, or 0.
+ * The signal (SIGINT, SIGTERM or SIGHUP) that interrupted the last probe_run, or 0.
  * Every child was killed and reaped and the scratch directory removed
  * before probe_run returned; the caller should exit 128 + signal without
  * writing output.
