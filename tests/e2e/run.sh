@@ -10,6 +10,9 @@
 #      stdin            optional: fed to standard input
 #    Anything the command writes lands in a scratch copy of the folder.
 # 2. Scripts: every tests/e2e/t-*.sh is run with $ADVISOR set; exit 0 passes.
+#    Each runs in the scratch folder and writes only there (or in a private
+#    folder it makes there), never to /dev/null or the harness's stdout.
+# 3. Last, /dev/null must still be a character device.
 #
 # $ADVISOR is the command to test (it may carry a wrapper such as valgrind).
 # Ends with the line "N passed, N failed".
@@ -81,6 +84,14 @@ for t in "$here"/t-*.sh; do
 		printf '%s\n' "$out" | tail -n 15 | sed 's/^/    /'
 	fi
 done
+
+# Last: no test may have replaced the system's null device (an output test
+# gone wrong as root would turn it into a regular file).
+if [ -c /dev/null ]; then
+	pass=$((pass + 1))
+else
+	report_fail dev-null "/dev/null is no longer a character device"
+fi
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
