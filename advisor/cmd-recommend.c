@@ -14,6 +14,7 @@
 #include "datadir.h"
 #include "engine.h"
 #include "fileio.h"
+#include "md.h"
 #include "report.h"
 #include "xalloc.h"
 
@@ -35,19 +36,15 @@ static const struct opt_spec recommend_opts[] = {
 
 static const char *const formats[] = { "md", "html", "json", "madr" };
 
-/* The command line as typed, for the Method section. */
+/* The command line as typed, each word quoted for a POSIX shell, for the Method section. */
 static char *command_line(void)
 {
 	struct buf b = BUF_INIT;
 
 	buf_adds(&b, "advisor");
 	for (int i = 1; i < cmd_argc; i++) {
-		const char *s = cmd_argv[i];
-
-		if (strpbrk(s, " \t'\"$`\\|&;<>()*?") || *s == '\0')
-			buf_addf(&b, " '%s'", s);
-		else
-			buf_addf(&b, " %s", s);
+		buf_addc(&b, ' ');
+		md_shell_word(&b, cmd_argv[i]);
 	}
 	return buf_detach(&b);
 }

@@ -131,6 +131,9 @@ int probe_interrupted(void);
 /* The probes known to this build, in run order: count and names. */
 size_t probe_count(void);
 const char *probe_name_at(size_t i);
+/* Family and unit of the i-th probe, as in its table row; NULL past the end. */
+const char *probe_family_at(size_t i);
+const char *probe_unit_at(size_t i);
 
 /*
  * Check a --only list: 0 when every item names a probe, a family or a

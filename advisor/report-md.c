@@ -75,17 +75,18 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	struct buf t = BUF_INIT;
 	size_t reasons[3];
 	size_t nr = top_reasons(a, reasons, 3);
+	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "## Recommendation\n\n");
 	buf_addf(&t, "Build %s on **%s** (`%s/%s`), scaling across %s. Confidence is %s (",
-		 p->name, w->label, w->rt->id, w->model->id,
+		 md_esc(&mp, p->name), md_esc(&mp, w->label), w->rt->id, w->model->id,
 		 strcmp(a->scaling, "cores") == 0 ? "the cores of each machine"
 		 : strcmp(a->scaling, "machines") == 0 ? "more machines" : "cores and machines",
 		 confidence_word(a->confidence));
 	md_num(&t, a->confidence);
 	buf_adds(&t, ")");
 	if (a->ncands > 1) {
-		buf_addf(&t, ": it leads %s by ", a->cands[1].label);
+		buf_addf(&t, ": it leads %s by ", md_esc(&mp, a->cands[1].label));
 		md_num(&t, w->total - a->cands[1].total);
 		buf_adds(&t, " points out of 10 on the weighted criteria");
 	}
@@ -108,7 +109,8 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		md_num(&t, p->latency_p99_ms);
 		buf_adds(&t, " ms. ");
 	} else {
-		buf_addf(&t, "No number of instances meets the target as stated (%s). ", w->cap.limit);
+		buf_addf(&t, "No number of instances meets the target as stated (%s). ",
+			 md_esc(&mp, w->cap.limit));
 	}
 	if (a->team_best >= 0) {
 		const struct candidate *tb = &a->cands[a->team_best];
@@ -120,7 +122,7 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 			buf_addf(&t, "It asks the team to work in %s (skill %.0f of 5) rather than "
 				 "%s (%.0f of 5): the best option in %s, %s, scores ",
 				 w->rt->language, w->skill, a->dv.best_language, a->dv.best_skill,
-				 a->dv.best_language, tb->label);
+				 a->dv.best_language, md_esc(&mp, tb->label));
 			md_num(&t, tb->total);
 			buf_adds(&t, ", so the switch buys ");
 			md_num(&t, w->total - tb->total);
@@ -136,7 +138,7 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 			const struct fired_rule *f = &a->fired[reasons[i]];
 
 			buf_reset(&t);
-			buf_addf(&t, "%s (`%s`)", f->rationale, f->rule->id);
+			buf_addf(&t, "%s (%s)", md_esc(&mp, f->rationale), md_esc_code(&mp, f->rule->id));
 			md_wrap(b, "- ", "  ", buf_str(&t));
 		}
 	}
@@ -144,7 +146,8 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		const struct candidate *r = &a->cands[1];
 
 		buf_reset(&t);
-		buf_addf(&t, "Runner-up: **%s** (`%s/%s`), total ", r->label, r->rt->id, r->model->id);
+		buf_addf(&t, "Runner-up: **%s** (`%s/%s`), total ", md_esc(&mp, r->label), r->rt->id,
+			 r->model->id);
 		md_num(&t, r->total);
 		buf_adds(&t, " against ");
 		md_num(&t, w->total);
@@ -158,12 +161,14 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 
 		buf_reset(&t);
 		buf_addf(&t, "Hybrid design: put the I/O-facing gateway on **%s** (`%s/%s`) and the "
-			 "CPU-heavy work on **%s** (`%s/%s`) workers. Why: %s.", g->label, g->rt->id,
-			 g->model->id, k->label, k->rt->id, k->model->id, a->hybrid.why);
+			 "CPU-heavy work on **%s** (`%s/%s`) workers. Why: %s.", md_esc(&mp, g->label),
+			 g->rt->id, g->model->id, md_esc(&mp, k->label), k->rt->id, k->model->id,
+			 md_esc(&mp, a->hybrid.why));
 		buf_addc(b, '\n');
 		md_wrap(b, "", "", buf_str(&t));
 	}
 	buf_release(&t);
+	md_pool_release(&mp);
 }
 
 /* The profile table; values too long for an 80-column row go below it. */
@@ -172,22 +177,24 @@ struct table {
 	struct buf below;
 };
 
+/* value is plain text (escaped here); field is one of the profile's keys. */
 static void row(struct table *tab, const char *field, const char *value, bool assumed)
 {
 	struct buf *b = tab->b;
-	size_t len = strlen(field) + strlen(value) + 20;
+	struct buf v = BUF_INIT;
 
-	if (len > MD_WIDTH) {
+	md_cell(&v, value);
+	if (strlen(field) + v.len + 20 > MD_WIDTH) {
 		struct buf t = BUF_INIT;
 
-		buf_addf(&t, "`%s`: %s", field, value);
+		buf_addf(&t, "`%s`: %s", field, buf_str(&v));
 		md_wrap(&tab->below, "- ", "  ", buf_str(&t));
 		buf_release(&t);
-		value = "(below)";
+		buf_reset(&v);
+		buf_adds(&v, "(below)");
 	}
-	buf_addf(b, "| `%s` | ", field);
-	md_cell(b, value);
-	buf_addf(b, " | %s |\n", assumed ? "assumed" : "");
+	buf_addf(b, "| `%s` | %s | %s |\n", field, buf_str(&v), assumed ? "assumed" : "");
+	buf_release(&v);
 }
 
 static void rownum(struct table *tab, const char *field, double v, bool assumed, const char *none)
@@ -215,8 +222,12 @@ static void section_profile(struct buf *b, const struct advice *a)
 
 	buf_adds(b, "\n## Profile\n\n");
 	if (*p->description) {
-		md_wrap(b, "", "", p->description);
+		struct buf t = BUF_INIT;
+
+		md_text(&t, p->description);
+		md_wrap(b, "", "", buf_str(&t));
 		buf_addc(b, '\n');
+		buf_release(&t);
 	}
 	buf_adds(b, "| field | value | note |\n| --- | --- | --- |\n");
 	row(&tab, "project.name", p->name, p->assumed[PF_NAME]);
@@ -292,8 +303,8 @@ static void section_ranking(struct buf *b, const struct advice *a)
 	buf_adds(b, "\nCandidates:\n\n");
 	for (size_t i = 0; i < a->ncands; i++) {
 		buf_reset(&t);
-		buf_addf(&t, "`%s/%s`: %s", a->cands[i].rt->id, a->cands[i].model->id,
-			 a->cands[i].label);
+		buf_addf(&t, "`%s/%s`: ", a->cands[i].rt->id, a->cands[i].model->id);
+		md_text(&t, a->cands[i].label);
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	buf_release(&t);
@@ -354,8 +365,9 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		const struct candidate *c = &a->cands[i];
 
 		buf_reset(&t);
-		buf_addf(&t, "`%s/%s`: %s; %s figures.", c->rt->id, c->model->id, c->cap.limit,
-			 c->cap.measured ? "measured" : "default");
+		buf_addf(&t, "`%s/%s`: ", c->rt->id, c->model->id);
+		md_text(&t, c->cap.limit);
+		buf_addf(&t, "; %s figures.", c->cap.measured ? "measured" : "default");
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	buf_release(&t);
@@ -422,6 +434,7 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 {
 	const struct probe_set *ps = a->ps;
 	struct buf t = BUF_INIT;
+	struct md_pool mp = MD_POOL_INIT;
 	size_t noisy = 0;
 
 	buf_adds(b, "\n## Measured on this machine\n\n");
@@ -437,7 +450,8 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 		noisy += ps->results[i].noisy;
 	buf_addf(&t, "Figures %s: %s, %d cores, %ld MB, kernel %s, taken %s in ",
 		 strncmp(m->probe_source, "probe cache", 11) == 0 ? "from the probe cache" : "measured now",
-		 ps->fp.cpu_model, ps->fp.cores, ps->fp.memory_mb, ps->fp.kernel, ps->fp.taken_at);
+		 md_esc(&mp, ps->fp.cpu_model), ps->fp.cores, ps->fp.memory_mb,
+		 md_esc(&mp, ps->fp.kernel), md_esc(&mp, ps->fp.taken_at));
 	md_num(&t, ps->elapsed_s);
 	buf_adds(&t, " s of a ");
 	md_num(&t, ps->budget_s);
@@ -454,9 +468,13 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 	for (size_t i = 0; i < ps->nresults; i++) {
 		const struct probe_result *r = &ps->results[i];
 
-		buf_addf(b, "| `%s`%s | ", r->name, r->noisy ? " \\*" : "");
+		buf_adds(b, "| ");
+		md_code(b, r->name);
+		buf_addf(b, "%s | ", r->noisy ? " \\*" : "");
 		md_num(b, r->st.median);
-		buf_addf(b, " %s | ", r->unit);
+		buf_addc(b, ' ');
+		md_cell(b, r->unit);
+		buf_adds(b, " | ");
 		md_num(b, r->st.mad);
 		buf_adds(b, " | ");
 		md_num(b, r->st.min);
@@ -473,11 +491,13 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 		buf_adds(b, "\nNot measured:\n\n");
 		for (size_t i = 0; i < ps->nskipped; i++) {
 			buf_reset(&t);
-			buf_addf(&t, "`%s`: %s", ps->skipped[i].name, ps->skipped[i].reason);
+			buf_addf(&t, "%s: %s", md_esc_code(&mp, ps->skipped[i].name),
+				 md_esc(&mp, ps->skipped[i].reason));
 			md_wrap(b, "- ", "  ", buf_str(&t));
 		}
 	}
 	buf_release(&t);
+	md_pool_release(&mp);
 }
 
 static void quote_section(struct buf *b, const char *file, const struct kb_section *s,
@@ -508,7 +528,9 @@ static void section_tradeoffs(struct buf *b, const struct advice *a)
 				break;
 		if (j < i)
 			continue;
-		buf_addf(b, "\n### %s (rank %zu)\n", c->label, i + 1);
+		buf_adds(b, "\n### ");
+		md_text(b, c->label);
+		buf_addf(b, " (rank %zu)\n", i + 1);
 		quote_section(b, rt->file, kb_section(rt->sections, rt->nsections, "strengths"),
 			      "Strengths");
 		quote_section(b, rt->file, kb_section(rt->sections, rt->nsections, "weaknesses"),
@@ -522,6 +544,7 @@ static void section_tradeoffs(struct buf *b, const struct advice *a)
 static void section_why(struct buf *b, const struct advice *a)
 {
 	struct buf t = BUF_INIT;
+	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "\n## Why\n\n");
 	buf_addf(&t, "%zu of %zu rules fired. Each line gives the rule's id, where it is "
@@ -533,8 +556,9 @@ static void section_why(struct buf *b, const struct advice *a)
 		const struct fired_rule *f = &a->fired[i];
 
 		buf_reset(&t);
-		buf_addf(&t, "`%s` (%s:%d): %s", f->rule->id, datadir_display(f->rule->file),
-			 f->rule->line, f->rationale);
+		buf_addf(&t, "%s (%s:%d): %s", md_esc_code(&mp, f->rule->id),
+			 md_esc(&mp, datadir_display(f->rule->file)), f->rule->line,
+			 md_esc(&mp, f->rationale));
 		if (f->ncands) {
 			buf_adds(&t, " Applies to:");
 			for (size_t h = 0; h < f->ncands && h < 6; h++)
@@ -544,19 +568,21 @@ static void section_why(struct buf *b, const struct advice *a)
 				buf_addf(&t, " and %zu more", f->ncands - 6);
 			buf_adds(&t, ".");
 		}
-		buf_addf(&t, " Source: %s.", f->rule->source);
+		buf_addf(&t, " Source: %s.", md_esc(&mp, f->rule->source));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	if (a->naccepted) {
 		buf_adds(b, "\nSet aside by the profile (`accept`):\n\n");
 		for (size_t i = 0; i < a->naccepted; i++) {
 			buf_reset(&t);
-			buf_addf(&t, "`%s`: %s (%s)", a->accepted[i].id, a->accepted[i].because,
+			buf_addf(&t, "%s: %s (%s)", md_esc_code(&mp, a->accepted[i].id),
+				 md_esc(&mp, a->accepted[i].because),
 				 a->accepted[i].would_fire ? "it would have fired" : "it would not have fired anyway");
 			md_wrap(b, "- ", "  ", buf_str(&t));
 		}
 	}
 	buf_release(&t);
+	md_pool_release(&mp);
 }
 
 static void section_sensitivity(struct buf *b, const struct advice *a)
@@ -583,8 +609,9 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 		md_num(&t, f->from);
 		buf_adds(&t, " to ");
 		md_num(&t, f->to);
-		buf_addf(&t, ": **%s** (`%s/%s`) would win.", f->winner, f->winner_runtime,
-			 f->winner_model);
+		buf_adds(&t, ": **");
+		md_text(&t, f->winner);
+		buf_addf(&t, "** (`%s/%s`) would win.", f->winner_runtime, f->winner_model);
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	buf_release(&t);
@@ -617,6 +644,7 @@ static void section_risks(struct buf *b, const struct advice *a)
 	struct buf t = BUF_INIT;
 	size_t n = 0;
 	int assumed = 0;
+	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "\n## Risks and mitigations\n\n");
 	for (size_t i = 0; i < a->nfired; i++) {
@@ -625,8 +653,9 @@ static void section_risks(struct buf *b, const struct advice *a)
 		if (!f->risk || !rule_touches_winner(a, f))
 			continue;
 		buf_reset(&t);
-		buf_addf(&t, "Risk: %s Mitigation: %s (`%s`)", f->risk,
-			 f->rule->mitigation ? f->rule->mitigation : "none stated.", f->rule->id);
+		buf_addf(&t, "Risk: %s Mitigation: %s (%s)", md_esc(&mp, f->risk),
+			 md_esc(&mp, f->rule->mitigation ? f->rule->mitigation : "none stated."),
+			 md_esc_code(&mp, f->rule->id));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 		n++;
 	}
@@ -636,11 +665,11 @@ static void section_risks(struct buf *b, const struct advice *a)
 			buf_addf(&t, "Risk: capacity. The plan has %d instance%s but the estimate needs "
 				 "%d (%s). Mitigation: plan for %d instances, or reduce CPU per request.",
 				 p->instances, p->instances == 1 ? "" : "s", w->cap.instances_needed,
-				 w->cap.limit, w->cap.instances_needed);
+				 md_esc(&mp, w->cap.limit), w->cap.instances_needed);
 		else
 			buf_addf(&t, "Risk: capacity. No instance count meets the target (%s). "
 				 "Mitigation: revisit the latency budget or the work per request.",
-				 w->cap.limit);
+				 md_esc(&mp, w->cap.limit));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 		n++;
 	}
@@ -662,52 +691,28 @@ static void section_risks(struct buf *b, const struct advice *a)
 	if (n == 0)
 		md_wrap(b, "", "", "No rule that fired raised a risk for the recommended candidate.");
 	buf_release(&t);
-}
-
-static void command_block(struct buf *b, const char *cmd)
-{
-	const char *p = cmd;
-	size_t col = 0;
-
-	buf_adds(b, "\n```sh\n");
-	while (*p) {
-		const char *w = p;
-		size_t len;
-
-		while (*p && *p != ' ')
-			p++;
-		len = (size_t)(p - w);
-		if (col && col + 1 + len > 76) {
-			buf_adds(b, " \\\n  ");
-			col = 2;
-		} else if (col) {
-			buf_addc(b, ' ');
-			col++;
-		}
-		buf_add(b, w, len);
-		col += len;
-		while (*p == ' ')
-			p++;
-	}
-	buf_adds(b, "\n```\n");
+	md_pool_release(&mp);
 }
 
 static void section_method(struct buf *b, const struct advice *a, const struct report_meta *m)
 {
 	struct buf t = BUF_INIT;
+	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "\n## Method and reproducibility\n\nThis note was produced by:\n");
-	command_block(b, m->command_line);
+	md_command_block(b, m->command_line);
 	buf_addc(b, '\n');
 	buf_addf(&t, "advisor %s; rule base: %zu rules from %s; knowledge base: %zu runtimes and "
-		 "%zu models from %s; probe figures: %s.", ADVISOR_VERSION, a->rs->n, m->rules_dirs,
-		 a->kb->nruntimes, a->kb->nmodels, m->knowledge_dir, m->probe_source);
+		 "%zu models from %s; probe figures: %s.", ADVISOR_VERSION, a->rs->n,
+		 md_esc(&mp, m->rules_dirs), a->kb->nruntimes, a->kb->nmodels,
+		 md_esc(&mp, m->knowledge_dir), md_esc(&mp, m->probe_source));
 	md_wrap(b, "- ", "  ", buf_str(&t));
 	if (a->ps) {
 		buf_reset(&t);
 		buf_addf(&t, "Probe fingerprint: %s, %d cores, %ld MB, kernel %s, advisor %s, taken %s.",
-			 a->ps->fp.cpu_model, a->ps->fp.cores, a->ps->fp.memory_mb, a->ps->fp.kernel,
-			 a->ps->fp.advisor_version, a->ps->fp.taken_at);
+			 md_esc(&mp, a->ps->fp.cpu_model), a->ps->fp.cores, a->ps->fp.memory_mb,
+			 md_esc(&mp, a->ps->fp.kernel), md_esc(&mp, a->ps->fp.advisor_version),
+			 md_esc(&mp, a->ps->fp.taken_at));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	md_wrap(b, "- ", "  ", "Scores: a computed base per criterion (capacity for performance, "
@@ -719,21 +724,26 @@ static void section_method(struct buf *b, const struct advice *a, const struct r
 		"`advisor probe --json -o probes.json` and pass `--probes-from probes.json`: the "
 		"same profile, cache and version give a byte-identical report.");
 	buf_release(&t);
+	md_pool_release(&mp);
 }
 
 char *report_markdown_for(const struct advice *a, const struct report_meta *m, bool placeholders)
 {
 	struct buf b = BUF_INIT;
+	struct buf title = BUF_INIT;
 
-	if (strlen(a->p->name) + 15 <= MD_WIDTH && !strchr(a->p->name, '\n'))
-		buf_addf(&b, "# Design note: %s\n\n", a->p->name);
+	md_text(&title, a->p->name);
+	if (title.len + 15 <= MD_WIDTH && !strchr(a->p->name, '\n'))
+		buf_addf(&b, "# Design note: %s\n\n", buf_str(&title));
 	else
 		buf_adds(&b, "# Design note\n\n");
+	buf_release(&title);
 	{
 		struct buf t = BUF_INIT;
 
-		buf_addf(&t, "Runtime and concurrency model for `%s`, by advisor %s.", a->p->file,
-			 ADVISOR_VERSION);
+		buf_adds(&t, "Runtime and concurrency model for ");
+		md_code(&t, a->p->file);
+		buf_addf(&t, ", by advisor %s.", ADVISOR_VERSION);
 		md_wrap(&b, "", "", buf_str(&t));
 		buf_release(&t);
 	}

@@ -2,7 +2,8 @@
  * Safe YAML loading (see ydoc.h).  Two passes over the text: an event pass
  * that enforces the depth, size, alias and single-document rules and stops
  * at the first breach, then libyaml's loader to build the node tree, which
- * is safe once the first pass has accepted the input.
+ * is safe once the first pass has accepted the input.  The first pass also
+ * holds the text rules: UTF-8 only, no control characters in scalars.
  */
 #include "ydoc.h"
 
@@ -15,6 +16,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "text.h"
 #include "xalloc.h"
 
 static void place_of_mark(const struct ydoc *y, yaml_mark_t m, int *line, int *col)
@@ -128,12 +130,72 @@ static const char *event_anchor(const yaml_event_t *e)
 	}
 }
 
+/*
+ * Every YAML input is UTF-8.  libyaml would decode UTF-16 after its byte
+ * order mark, and stops reading at a NUL byte, so text in another
+ * encoding is refused here with one clear message.  A UTF-8 byte order
+ * mark is accepted (libyaml skips it): some editors write one.
+ */
+static int check_encoding(struct ydoc *y, struct diags *d)
+{
+	const unsigned char *u = (const unsigned char *)y->src;
+	const char *nul = memchr(y->src, '\0', y->len);
+	int line, col;
+
+	if (y->len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE))) {
+		report_at(y, d, 1 + y->line_offset, 1, "the file is UTF-16 text (it starts with "
+			  "a UTF-16 byte order mark); save it as UTF-8");
+		return -1;
+	}
+	if (nul == NULL)
+		return 0;
+	if (nul - y->src < 4) {
+		report_at(y, d, 1 + y->line_offset, 1, "the file looks like UTF-16 or UTF-32 "
+			  "text (it holds NUL bytes); save it as UTF-8");
+		return -1;
+	}
+	diag_offset_to_place(y->src, y->len, (size_t)(nul - y->src), &line, &col);
+	report_at(y, d, line + y->line_offset, col, "NUL byte in the text; the file must be "
+		  "UTF-8 text");
+	return -1;
+}
+
+/*
+ * A scalar must not hold characters that would cut it short (an escaped
+ * NUL: the value is a C string), drive a terminal (ESC and the other
+ * controls but tab and newline) or reorder what a reader sees (bidi
+ * overrides and isolates).  libyaml accepts all of them written as escapes
+ * in double quotes, and raw bidi characters anywhere.  Returns -1 after
+ * reporting at the scalar.
+ */
+static int check_scalar_text(struct ydoc *y, struct diags *d, const yaml_event_t *e, int line,
+			     int col)
+{
+	const char *s = (const char *)e->data.scalar.value;
+	size_t len = e->data.scalar.length;
+	uint32_t cp;
+
+	if (text_find_control(s, len, true, &cp) < 0)
+		return 0;
+	if (cp == 0)
+		report_at(y, d, line, col, "string holds a NUL character (U+0000), which would "
+			  "cut it short; remove it");
+	else if (cp >= 0x202A)
+		report_at(y, d, line, col, "string holds %s (U+%04X), which can make text show "
+			  "in a misleading order; remove it", text_control_name(cp), (unsigned)cp);
+	else
+		report_at(y, d, line, col, "string holds %s%s (U+%04X); remove it",
+			  cp < 0x80 ? "the control character " : "", text_control_name(cp),
+			  (unsigned)cp);
+	return -1;
+}
+
 /* First pass: structure limits.  Stops at the first problem. */
 static int check_events(struct ydoc *y, struct diags *d)
 {
 	yaml_parser_t p;
 	yaml_event_t e;
-	int depth = 0, docs = 0, rc = -1;
+	int depth = 0, docs = 0, rc = -1, bad_text = 0;
 	long events = 0;
 	bool done = false;
 
@@ -180,6 +242,9 @@ static int check_events(struct ydoc *y, struct diags *d)
 		case YAML_MAPPING_END_EVENT:
 			depth--;
 			break;
+		case YAML_SCALAR_EVENT:
+			bad_text += check_scalar_text(y, d, &e, line, col) < 0;
+			break;
 		case YAML_STREAM_END_EVENT:
 			done = true;
 			break;
@@ -192,6 +257,8 @@ static int check_events(struct ydoc *y, struct diags *d)
 		report_at(y, d, 1 + y->line_offset, 1, "the file is empty (expected a YAML mapping)");
 		goto out;
 	}
+	if (bad_text)
+		goto out;
 	rc = 0;
 out:
 	yaml_parser_delete(&p);
@@ -250,7 +317,7 @@ int ydoc_load(struct ydoc *y, const char *file, const char *src, size_t len,
 	y->src = src;
 	y->len = len;
 	y->line_offset = line_offset;
-	if (check_events(y, d) < 0)
+	if (check_encoding(y, d) < 0 || check_events(y, d) < 0)
 		return -1;
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)src, len);

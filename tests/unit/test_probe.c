@@ -343,7 +343,7 @@ static void test_probe_load_negative_samples(void **state)
 			    "  ]\n}\n",
 			    good_head);
 
-	expect_error(f, t, 8, 62, "'samples' must not be negative");
+	expect_error(f, t, 8, 62, "'samples' must be between 1 and 1000000, not -4");
 	free(t);
 }
 
@@ -385,6 +385,212 @@ static void test_probe_load_missing_key_in_result(void **state)
 	/* The place is the result object that lacks the key. */
 	expect_error(f, t, 7, 5, "missing key 'mad'");
 	free(t);
+}
+
+/* One result line (the whole object) after good_head; the result starts at 7:5. */
+static char *with_result(const char *result)
+{
+	return xasprintf("%s  \"results\": [\n    %s\n  ]\n}\n", good_head, result);
+}
+
+/* Load text; expect exactly the errors want[0..n-1] ("LINE:COL: MESSAGE" each). */
+static void expect_errors(struct fixture *f, const char *text, const char *const *want, size_t n)
+{
+	struct probe_set ps;
+	struct diags d = DIAGS_INIT;
+
+	probe_set_init(&ps);
+	assert_int_equal(probe_set_load(&ps, put(f, text), &d), -1);
+	for (size_t i = 0; i < d.n; i++) {
+		char *got = xasprintf("%d:%d: %s", d.v[i].line, d.v[i].col, d.v[i].msg);
+
+		if (i >= n || strcmp(got, want[i]) != 0)
+			fail_msg("error %zu is '%s', expected '%s'", i, got, i < n ? want[i] : "none");
+		free(got);
+	}
+	assert_int_equal((int)d.n, (int)n);
+	probe_set_release(&ps);
+	diags_release(&d);
+}
+
+static void test_probe_load_cores_overflow(void **state)
+{
+	/* 4294967298 would become 2 through an int cast. */
+	static const char text[] =
+		"{\"fingerprint\": {\"cpu_model\": \"x\", \"cores\": 4294967298, \"memory_mb\": 1,\n"
+		" \"kernel\": \"k\", \"advisor_version\": \"v\", \"taken_at\": \"t\"},\n"
+		" \"budget_s\": 5, \"elapsed_s\": 1, \"results\": []}\n";
+	static const char *const want[] = {
+		"1:45: 'cores' must be between 1 and 65536, not 4294967298",
+	};
+
+	expect_errors(*state, text, want, 1);
+}
+
+static void test_probe_load_integral_real(void **state)
+{
+	struct fixture *f = *state;
+	struct probe_set ps;
+	struct diags d = DIAGS_INIT;
+	static const char *const want[] = {
+		"7:121: 'samples' must be a whole number, not 4.5",
+	};
+	char *t = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4.0}");
+	char *u = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4.5}");
+
+	/* 4.0 is a whole number written as a real: accepted. */
+	probe_set_init(&ps);
+	assert_int_equal(probe_set_load(&ps, put(f, t), &d), 0);
+	assert_int_equal(ps.results[0].st.samples, 4);
+	probe_set_release(&ps);
+	diags_release(&d);
+	expect_errors(f, u, want, 1);
+	free(t);
+	free(u);
+}
+
+static void test_probe_load_samples_overflow(void **state)
+{
+	/* 4294967295 was written back as -1. */
+	static const char *const want[] = {
+		"7:121: 'samples' must be between 1 and 1000000, not 4294967295",
+	};
+	char *t = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, "
+			      "\"samples\": 4294967295}");
+
+	expect_errors(*state, t, want, 1);
+	free(t);
+}
+
+static void test_probe_load_duplicate_name(void **state)
+{
+	static const char *const want[] = {
+		"8:14: duplicate result 'thread.spawn' (first defined at line 7)",
+	};
+	char *t = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4},\n"
+			      "    {\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"median\": 5, \"min\": 1, \"max\": 9, \"mad\": 0.5, \"samples\": 4}");
+
+	expect_errors(*state, t, want, 1);
+	free(t);
+}
+
+static void test_probe_load_unknown_unit(void **state)
+{
+	static const char *const want[] = {
+		"7:57: unknown unit 'kib' (did you mean 'KiB'?)",
+	};
+	char *t = with_result("{\"name\": \"thread.mem\", \"family\": \"threads\", \"unit\": \"kib\", "
+			      "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4}");
+
+	expect_errors(*state, t, want, 1);
+	free(t);
+}
+
+static void test_probe_load_negative_median(void **state)
+{
+	static const char *const want[] = {
+		"7:75: 'median' must be 0 or more, not -2",
+	};
+	char *t = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"median\": -2, \"min\": 0, \"max\": 3, \"mad\": 0.5, \"samples\": 4}");
+
+	expect_errors(*state, t, want, 1);
+	free(t);
+}
+
+static void test_probe_load_missing_median(void **state)
+{
+	/* Missing, and nothing else: no comparison of min with a median of 0. */
+	static const char *const want[] = {
+		"7:5: missing key 'median'",
+	};
+	char *t = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			      "\"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4}");
+
+	expect_errors(*state, t, want, 1);
+	free(t);
+}
+
+static void test_probe_load_speedup_bounds(void **state)
+{
+	/* good_head has 2 cores: a speed-up past 4 is not credible, 0 is impossible. */
+	static const char *const want[] = {
+		"7:76: 'median' of 5 x is more than twice the machine's 2 cores (4 x)",
+		"7:96: 'max' of 6 x is more than twice the machine's 2 cores (4 x)",
+		"8:79: 'median' must be above 0, not 0",
+		"8:89: 'min' must be above 0, not 0",
+	};
+	char *t = with_result("{\"name\": \"thread.speedup\", \"family\": \"threads\", \"unit\": \"x\", "
+			      "\"median\": 5, \"min\": 1, \"max\": 6, \"mad\": 0.5, \"samples\": 4},\n"
+			      "    {\"name\": \"process.speedup\", \"family\": \"processes\", \"unit\": \"x\", "
+			      "\"median\": 0, \"min\": 0, \"max\": 1, \"mad\": 0.5, \"samples\": 4}");
+
+	expect_errors(*state, t, want, 4);
+	free(t);
+}
+
+static void test_probe_load_unit_of_known_probe(void **state)
+{
+	static const char *const want[] = {
+		"7:59: probe 'thread.spawn' is measured in 'us', not 'ns'",
+	};
+	char *t = with_result("{\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"ns\", "
+			      "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4}");
+
+	expect_errors(*state, t, want, 1);
+	free(t);
+}
+
+static void test_probe_load_measured_and_skipped(void **state)
+{
+	static const char *const want[] = {
+		"9:24: probe 'thread.spawn' is both measured (line 7) and skipped",
+		"9:104: duplicate skipped probe 'runtime.go' (first defined at line 9)",
+		"9:128: 'reason' holds ESC (U+001B); remove it",
+	};
+	char *t = xasprintf("%s  \"results\": [\n"
+			    "    {\"name\": \"thread.spawn\", \"family\": \"threads\", \"unit\": \"us\", "
+			    "\"median\": 2, \"min\": 1, \"max\": 3, \"mad\": 0.5, \"samples\": 4}\n"
+			    "  ],\n"
+			    "  \"skipped\": [{\"name\": \"thread.spawn\", \"reason\": \"r\"}, "
+			    "{\"name\": \"runtime.go\", \"reason\": \"r\"}, "
+			    "{\"name\": \"runtime.go\", \"reason\": \"\\u001b[2J\"}]\n}\n",
+			    good_head);
+
+	expect_errors(*state, t, want, 3);
+	free(t);
+}
+
+static void test_probe_load_not_an_object(void **state)
+{
+	static const char *const want[] = {
+		"2:3: a probe cache must be a JSON object, not a number",
+	};
+
+	expect_errors(*state, "\n  42\n", want, 1);
+}
+
+/* The committed example cache, written by an earlier version, still loads. */
+static void test_probe_load_example_cache(void **state)
+{
+	const char *root = getenv("ADVISOR_SRCDIR");
+	char *path = xasprintf("%s/docs/examples/probes.json", root ? root : ".");
+	struct probe_set ps;
+	struct diags d = DIAGS_INIT;
+
+	(void)state;
+	probe_set_init(&ps);
+	assert_int_equal(probe_set_load(&ps, path, &d), 0);
+	assert_int_equal((int)d.n, 0);
+	assert_true(ps.nresults >= 10);
+	probe_set_release(&ps);
+	diags_release(&d);
+	free(path);
 }
 
 static void test_probe_load_report(void **state)
@@ -441,6 +647,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_probe_load_missing_key_in_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_load_report, setup, teardown),
 		cmocka_unit_test(test_probe_load_no_file),
+		cmocka_unit_test_setup_teardown(test_probe_load_cores_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_integral_real, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_samples_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_duplicate_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_unknown_unit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_negative_median, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_missing_median, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_speedup_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_unit_of_known_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_measured_and_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_not_an_object, setup, teardown),
+		cmocka_unit_test(test_probe_load_example_cache),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL) != 0;
