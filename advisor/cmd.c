@@ -143,6 +143,14 @@ int cmd_check_output(const char *cmd, const char *out, const struct cmd_input *i
 		else
 			rc = cmd_usage_error(cmd, "output '%s' is %s '%s'; refusing to overwrite it", out,
 					     what, paths[hit]);
+	} else {
+		struct diags d = DIAGS_INIT;
+
+		if (file_output_ready(out, &d) < 0) {
+			cmd_print_diags(&d);
+			rc = EXIT_USAGE;
+		}
+		diags_release(&d);
 	}
 	free(rules);
 	free(knowledge);

@@ -351,6 +351,55 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 	return rc;
 }
 
+int file_output_ready(const char *path, struct diags *d)
+{
+	struct stat st;
+	char *target, *dircopy;
+	const char *dir;
+	int fd = -1, rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	target = follow_links(path, &fd);
+	if (target == NULL) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fd >= 0) {
+		free(target);
+		return 0;
+	}
+	if (lstat(target, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			diag_error(d, path, "cannot write '%s': Is a directory", path);
+			rc = -1;
+		} else if (S_ISBLK(st.st_mode)) {
+			diag_error(d, path, "cannot write '%s': a block device is never written", path);
+			rc = -1;
+		}
+		if (rc < 0 || !S_ISREG(st.st_mode)) {
+			free(target);
+			return rc;
+		}
+	}
+	/* A new or replaced file is made in its folder: that folder must take it. */
+	dircopy = xstrdup(target);
+	dir = dirname(dircopy);
+	if (stat(dir, &st) < 0) {
+		diag_error(d, path, "cannot write '%s': folder '%s': %s", path, dir, strerror(errno));
+		rc = -1;
+	} else if (!S_ISDIR(st.st_mode)) {
+		diag_error(d, path, "cannot write '%s': '%s' is not a folder", path, dir);
+		rc = -1;
+	} else if (access(dir, W_OK | X_OK) < 0) {
+		diag_error(d, path, "cannot write '%s': folder '%s': %s", path, dir, strerror(errno));
+		rc = -1;
+	}
+	free(dircopy);
+	free(target);
+	return rc;
+}
+
 /* st of path after following links, for an input that is a file or folder. */
 static bool input_stat(const char *path, struct stat *st)
 {

@@ -47,6 +47,14 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 		      bool overwrite, struct diags *d);
 
 /*
+ * Can path be written as file_write_atomic would write it?  Checked before
+ * any work so that a bad -o fails at once: a link loop, a folder, a block
+ * device, or a missing or unwritable folder for a new or replaced file.
+ * Returns 0, or -1 with a diagnostic.
+ */
+int file_output_ready(const char *path, struct diags *d);
+
+/*
  * The files of dir whose names end in one of suffixes (n of them), as
  * "dir/name" paths sorted by name, hidden files left out.  Returns the
  * count, or -1 when dir cannot be read.  The caller frees each path and

@@ -56,6 +56,16 @@ rc=$?
 grep -q 'Too many levels of symbolic links' err || bad "loop: no reason: $(cat err)"
 [ -L loop-a ] && [ -L loop-b ] || bad "loop: a link was replaced"
 
+# A bad output fails before any work (no probe runs), as a usage error.
+for o in loop-a missing-folder/x.md dir-later; do
+	[ "$o" = dir-later ] && mkdir -p dir-later
+	$ADVISOR recommend p.yaml --budget 1 -o "$o" 2>err
+	rc=$?
+	[ $rc -eq 1 ] || bad "early $o: exit $rc, expected 1: $(cat err)"
+	grep -q "cannot write '$o'" err || bad "early $o: message: $(cat err)"
+	grep -q 'probe' err && bad "early $o: probes ran: $(cat err)"
+done
+
 # Existing files keep their mode: 0444 and 0600.
 for mode in 444 600; do
 	echo old >m$mode.md
