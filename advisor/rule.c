@@ -162,6 +162,7 @@ void ruleset_release(struct ruleset *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		rule_release(&rs->rules[i]);
 	free(rs->rules);
+	strmap_release(&rs->ids);
 	if (rs->mctx)
 		pcre2_match_context_free(rs->mctx);
 	if (rs->jit_stack)
@@ -171,10 +172,9 @@ void ruleset_release(struct ruleset *rs)
 
 const struct rule *ruleset_find(const struct ruleset *rs, const char *id)
 {
-	for (size_t i = 0; i < rs->n; i++)
-		if (strcmp(rs->rules[i].id, id) == 0)
-			return &rs->rules[i];
-	return NULL;
+	const size_t *i = strmap_get(&rs->ids, id);
+
+	return i ? &rs->rules[*i] : NULL;
 }
 
 /* Loader state for one file. */
@@ -579,8 +579,10 @@ static void load_effects(struct rfile *f, yaml_node_t *list, struct rule *r)
 static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 {
 	yaml_node_t *idn, *when, *effects;
+	const struct rule *found;
 	struct rule *r;
 	const char *id;
+	bool added;
 
 	if (ydoc_expect_map(&f->y, f->d, n, "rule") < 0) {
 		f->errors++;
@@ -601,17 +603,18 @@ static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 		err(f, idn, "rule id '%s' must start with a letter and use only a-z, 0-9 and '-'", id);
 		return;
 	}
-	for (size_t i = 0; i < rs->n; i++) {
-		if (strcmp(rs->rules[i].id, id) == 0) {
-			err(f, idn, "duplicate rule id '%s' (first defined at %s:%d)", id,
-			    rs->rules[i].file, rs->rules[i].line);
-			return;
-		}
+	found = ruleset_find(rs, id);
+	if (found) {
+		err(f, idn, "duplicate rule id '%s' (first defined at %s:%d)", id, found->file,
+		    found->line);
+		return;
 	}
 	f->candidate = false;
 	r = XPUSH(rs->rules, rs->n, rs->cap);
 	memset(r, 0, sizeof *r);
 	r->id = xstrdup(id);
+	/* The key is the rule's own copy of the id, which lives as long as rs. */
+	strmap_put(&rs->ids, r->id, rs->n - 1, &added);
 	r->file = xstrdup(f->y.file);
 	ydoc_place(&f->y, idn, &r->line, &r->col);
 	r->description = opt_text(f, n, "description", true);

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 static void place_of_mark(const struct ydoc *y, yaml_mark_t m, int *line, int *col)
@@ -198,13 +199,42 @@ out:
 	return rc;
 }
 
+/*
+ * One mapping's duplicate keys, in time linear in its size: each scalar
+ * key goes into a map from key text to key node.  The map is the mapping's
+ * own, so that a file of many small mappings never clears a big table.
+ */
+static int check_map_duplicates(struct ydoc *y, struct diags *d, yaml_node_t *n)
+{
+	struct strmap seen = STRMAP_INIT;
+	int rc = 0;
+
+	for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
+		yaml_node_t *kn = yaml_document_get_node(&y->doc, a->key);
+		const char *k = ydoc_scalar(kn);
+		size_t *first;
+		bool added;
+		int fl, fc;
+
+		if (k == NULL)
+			continue;
+		first = strmap_put(&seen, k, (size_t)a->key, &added);
+		if (added)
+			continue;
+		ydoc_place(y, yaml_document_get_node(&y->doc, (int)*first), &fl, &fc);
+		ydoc_error(y, d, kn, "duplicate key '%s' (first defined at line %d)", k, fl);
+		rc = -1;
+	}
+	strmap_release(&seen);
+	return rc;
+}
+
 /* libyaml keeps duplicate keys; a typo'd second copy must not win silently. */
 static int check_duplicates(struct ydoc *y, struct diags *d)
 {
 	int rc = 0;
 
 	for (yaml_node_t *n = y->doc.nodes.start; n < y->doc.nodes.top; n++) {
-		yaml_node_pair_t *a, *b;
 		size_t npairs;
 
 		if (n->type != YAML_MAPPING_NODE)
@@ -216,25 +246,8 @@ static int check_duplicates(struct ydoc *y, struct diags *d)
 			rc = -1;
 			continue;
 		}
-		for (a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
-			const char *ka = ydoc_scalar(yaml_document_get_node(&y->doc, a->key));
-
-			if (ka == NULL)
-				continue;
-			for (b = n->data.mapping.pairs.start; b < a; b++) {
-				const char *kb = ydoc_scalar(yaml_document_get_node(&y->doc, b->key));
-				yaml_node_t *first = yaml_document_get_node(&y->doc, b->key);
-				int fl, fc;
-
-				if (kb == NULL || strcmp(ka, kb) != 0)
-					continue;
-				ydoc_place(y, first, &fl, &fc);
-				ydoc_error(y, d, yaml_document_get_node(&y->doc, a->key),
-					   "duplicate key '%s' (first defined at line %d)", ka, fl);
-				rc = -1;
-				break;
-			}
-		}
+		if (npairs > 1 && check_map_duplicates(y, d, n) < 0)
+			rc = -1;
 	}
 	return rc;
 }

@@ -221,6 +221,45 @@ static void test_rule_load_errors(void **state)
 	expect_rule_error("rule: []\n", 1, 1, "unknown key 'rule'");
 }
 
+/* Many rules: each found by id, a late duplicate names the first one's line. */
+static void test_rule_ids_many(void **state)
+{
+	struct ruleset rs;
+	struct diags d = DIAGS_INIT;
+	struct buf y = BUF_INIT;
+	const struct rule *r;
+	char want[128];
+
+	ruleset_init(&rs);
+	buf_adds(&y, "rules:\n");
+	for (int i = 0; i < 3000; i++)
+		buf_addf(&y, "  - id: r%d\n    description: d\n    rationale: r\n    source: s\n"
+			 "    risk: k\n", i);
+	buf_adds(&y, "  - id: r1234\n    description: d\n    rationale: r\n    source: s\n"
+		 "    risk: k\n");
+	assert_int_equal(load_text(&rs, &d, buf_str(&y)), -1);
+	assert_int_equal(rs.n, 3000);
+	assert_int_equal(d.n, 1);
+	/* r1234 starts on line 2 + 5 * 1234; its id is on that line. */
+	snprintf(want, sizeof want, "duplicate rule id 'r1234' (first defined at %s:%d)",
+		 rs.rules[0].file, 2 + 5 * 1234);
+	assert_string_equal(d.v[0].msg, want);
+	assert_int_equal(d.v[0].line, 2 + 5 * 3000);
+	for (int i = 0; i < 3000; i += 7) {
+		char id[16];
+
+		snprintf(id, sizeof id, "r%d", i);
+		r = ruleset_find(&rs, id);
+		assert_non_null(r);
+		assert_string_equal(r->id, id);
+	}
+	assert_null(ruleset_find(&rs, "r3000"));
+	assert_null(ruleset_find(&rs, "r"));
+	buf_release(&y);
+	ruleset_release(&rs);
+	diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_rule_runaway_pattern_is_stopped),
 		cmocka_unit_test(test_rule_render_placeholders),
 		cmocka_unit_test(test_rule_load_errors),
+		cmocka_unit_test(test_rule_ids_many),
 	};
 
 	return cmocka_run_group_tests_name("rule", tests, NULL, NULL) != 0;
