@@ -276,8 +276,8 @@ static void compile_pattern(struct rfile *f, yaml_node_t *vn, struct cond *c)
 			 "bad pattern: %s (at offset %zu of the pattern)", (const char *)msg,
 			 (size_t)off);
 		if (f->d->n > before)
-			f->d->v[f->d->n - 1].source_line =
-				diag_copy_line(f->y.src, f->y.len, line - f->y.line_offset);
+			diag_attach_source(&f->d->v[f->d->n - 1], f->y.src, f->y.len,
+					   line - f->y.line_offset);
 		f->errors++;
 		return;
 	}

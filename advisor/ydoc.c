@@ -37,7 +37,7 @@ static void vreport(struct ydoc *y, struct diags *d, enum diag_level lvl, int li
 	/* src may be front matter cut from a file: its line 1 is line_offset + 1. */
 	diag_vadd(d, lvl, y->file, NULL, 0, line, col, fmt, ap);
 	if (d->n > before)
-		d->v[d->n - 1].source_line = diag_copy_line(y->src, y->len, line - y->line_offset);
+		diag_attach_source(&d->v[d->n - 1], y->src, y->len, line - y->line_offset);
 }
 
 static void report_at(struct ydoc *y, struct diags *d, int line, int col, const char *fmt, ...)
