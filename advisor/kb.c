@@ -174,7 +174,9 @@ static yaml_node_t *need(struct kfile *k, yaml_node_t *map, const char *key)
 	yaml_node_t *n = ydoc_get(&k->y, map, key);
 
 	if (n == NULL || ydoc_is_null(n)) {
-		ydoc_error(&k->y, k->d, map, "missing required key '%s'", key);
+		/* Root cause first: a misspelling of key was reported already. */
+		if (n != NULL || !ydoc_misspelt(&k->y, map, key))
+			ydoc_error(&k->y, k->d, map, "missing required key '%s'", key);
 		k->errors++;
 		return NULL;
 	}

@@ -131,6 +131,19 @@ static yaml_node_t *section(struct loader *L, yaml_node_t *root, const char *key
 	return n;
 }
 
+/*
+ * Root cause first: a required key absent from map because it was misspelt
+ * (an unknown key already reported with this key as its suggestion) is not
+ * reported again as missing.  Returns true when that is the case.
+ */
+static bool typo_of(struct loader *L, yaml_node_t *map, const char *key)
+{
+	if (map == NULL || !ydoc_misspelt(&L->y, map, key))
+		return false;
+	fail(L);
+	return true;
+}
+
 /* A required key of map: absent, or present with no value. */
 static void missing_in(struct loader *L, yaml_node_t *parent_key, yaml_node_t *map,
 		       const char *key, const char *path)
@@ -142,6 +155,8 @@ static void missing_in(struct loader *L, yaml_node_t *parent_key, yaml_node_t *m
 		L->errors++;
 		return;
 	}
+	if (typo_of(L, map, key))
+		return;
 	if (parent_key)
 		ydoc_error(&L->y, L->d, parent_key, "missing required key '%s'", path);
 	else
@@ -263,6 +278,8 @@ static void load_workload(struct loader *L, yaml_node_t *root)
 	int kind = 0;
 
 	if (m == NULL) {
+		if (wnode == NULL && typo_of(L, root, "workload"))
+			return;
 		if (wnode == NULL || ydoc_is_null(wnode))
 			missing(L, ydoc_get_key(&L->y, root, "workload"), "workload");
 		return;
@@ -419,13 +436,16 @@ static void load_accept(struct loader *L, yaml_node_t *root)
 		rule = ydoc_get(&L->y, e, "rule");
 		because = ydoc_get(&L->y, e, "because");
 		if (rule == NULL) {
-			missing(L, e, "accept.rule");
+			if (!typo_of(L, e, "rule"))
+				missing(L, e, "accept.rule");
 			continue;
 		}
 		if (ydoc_string(&L->y, L->d, rule, "accept.rule", &rs) < 0) {
 			fail(L);
 			continue;
 		}
+		if (because == NULL && typo_of(L, e, "because"))
+			continue;
 		if (because == NULL || ydoc_is_null(because)) {
 			ydoc_error(&L->y, L->d, e, "accepting rule '%s' needs a written reason in "
 				   "'because'", rs);
@@ -528,7 +548,8 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 		fail(&L);
 	vnode = ydoc_get(&L.y, root, "version");
 	if (vnode == NULL) {
-		missing(&L, NULL, "version");
+		if (!typo_of(&L, root, "version"))
+			missing(&L, NULL, "version");
 	} else if (ydoc_number(&L.y, d, vnode, "version", -1e9, 1e9, true, &version) < 0) {
 		fail(&L);
 	} else if (version != 1) {

@@ -516,7 +516,10 @@ static char *opt_text(struct rfile *f, yaml_node_t *map, const char *key, bool r
 	const char *s;
 
 	if (n == NULL || ydoc_is_null(n)) {
-		if (required)
+		/* A misspelt key was reported already: not missing as well. */
+		if (required && n == NULL && ydoc_misspelt(&f->y, map, key))
+			f->errors++;
+		else if (required)
 			err(f, map, "a rule needs '%s'", key);
 		return NULL;
 	}
@@ -563,13 +566,17 @@ static void load_effects(struct rfile *f, yaml_node_t *list, struct rule *r)
 		ef->runtime = opt_text(f, e, "runtime", false);
 		ef->model = opt_text(f, e, "model", false);
 		cn = ydoc_get(&f->y, e, "criterion");
-		if (cn == NULL)
+		if (cn == NULL && ydoc_misspelt(&f->y, e, "criterion"))
+			f->errors++;
+		else if (cn == NULL)
 			err(f, e, "an effect needs a 'criterion'");
 		else if (ydoc_word(&f->y, f->d, cn, "criterion", profile_criteria, CRIT__COUNT, &crit) < 0)
 			f->errors++;
 		ef->criterion = (enum criterion)crit;
 		dn = ydoc_get(&f->y, e, "delta");
-		if (dn == NULL)
+		if (dn == NULL && ydoc_misspelt(&f->y, e, "delta"))
+			f->errors++;
+		else if (dn == NULL)
 			err(f, e, "an effect needs a 'delta'");
 		else if (ydoc_number(&f->y, f->d, dn, "delta", -5, 5, false, &ef->delta) < 0)
 			f->errors++;
@@ -592,7 +599,10 @@ static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 		f->errors++;
 	idn = ydoc_get(&f->y, n, "id");
 	if (idn == NULL) {
-		err(f, n, "a rule needs an 'id'");
+		if (ydoc_misspelt(&f->y, n, "id"))
+			f->errors++;
+		else
+			err(f, n, "a rule needs an 'id'");
 		return;
 	}
 	if (ydoc_string(&f->y, f->d, idn, "id", &id) < 0) {
@@ -676,7 +686,8 @@ int ruleset_load_file(struct ruleset *rs, const char *path, struct diags *d)
 	}
 	list = ydoc_get(&f.y, root, "rules");
 	if (list == NULL) {
-		ydoc_error(&f.y, d, root, "a rule file needs the key 'rules'");
+		if (!ydoc_misspelt(&f.y, root, "rules"))
+			ydoc_error(&f.y, d, root, "a rule file needs the key 'rules'");
 		goto out;
 	}
 	if (ydoc_expect_seq(&f.y, d, list, "rules") < 0)

@@ -291,6 +291,9 @@ void ydoc_release(struct ydoc *y)
 	if (y->loaded)
 		yaml_document_delete(&y->doc);
 	y->loaded = false;
+	free(y->misses);
+	y->misses = NULL;
+	y->nmisses = y->capmisses = 0;
 }
 
 yaml_node_t *ydoc_root(struct ydoc *y)
@@ -391,6 +394,12 @@ int ydoc_check_keys(struct ydoc *y, struct diags *d, yaml_node_t *map,
 		if (known)
 			continue;
 		s = suggest(k, allowed, n);
+		if (s) {
+			struct ydoc_miss *m = XPUSH(y->misses, y->nmisses, y->capmisses);
+
+			m->map = map;
+			m->key = s;
+		}
 		if (s)
 			ydoc_error(y, d, kn, "unknown key '%s'%s%s (did you mean '%s'?)", k,
 				   where ? " in " : "", where ? where : "", s);
@@ -400,6 +409,14 @@ int ydoc_check_keys(struct ydoc *y, struct diags *d, yaml_node_t *map,
 		rc = -1;
 	}
 	return rc;
+}
+
+bool ydoc_misspelt(const struct ydoc *y, const yaml_node_t *map, const char *key)
+{
+	for (size_t i = 0; i < y->nmisses; i++)
+		if (y->misses[i].map == map && strcmp(y->misses[i].key, key) == 0)
+			return true;
+	return false;
 }
 
 int ydoc_number(struct ydoc *y, struct diags *d, yaml_node_t *n, const char *what,

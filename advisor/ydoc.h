@@ -25,6 +25,12 @@
 #define YDOC_MAX_NODES 200000
 #define YDOC_MAX_KEYS 4096
 
+/* An unknown key reported with a suggestion: map had a misspelling of key. */
+struct ydoc_miss {
+	const yaml_node_t *map;
+	const char *key;	/* the suggested key: an entry of the allowed list */
+};
+
 struct ydoc {
 	yaml_document_t doc;
 	bool loaded;
@@ -33,6 +39,9 @@ struct ydoc {
 	size_t len;
 	int line_offset;	/* added to every line (front matter inside a file) */
 	int problems;		/* errors recorded by a load that still built a tree */
+	struct ydoc_miss *misses;	/* filled by ydoc_check_keys */
+	size_t nmisses;
+	size_t capmisses;
 };
 
 /*
@@ -74,6 +83,13 @@ int ydoc_expect_seq(struct ydoc *y, struct diags *d, yaml_node_t *n, const char 
  */
 int ydoc_check_keys(struct ydoc *y, struct diags *d, yaml_node_t *map,
 		    const char *const *allowed, size_t n, const char *where);
+
+/*
+ * True when ydoc_check_keys has reported, in map, an unknown key with the
+ * suggestion key: a missing required key is then a consequence of that
+ * typo, and the caller reports only the typo (root cause first).
+ */
+bool ydoc_misspelt(const struct ydoc *y, const yaml_node_t *map, const char *key);
 
 /*
  * A number in [min, max].  Quoted strings, .inf, .nan, overflow and

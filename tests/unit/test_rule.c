@@ -221,6 +221,24 @@ static void test_rule_load_errors(void **state)
 	expect_rule_error("rule: []\n", 1, 1, "unknown key 'rule'");
 }
 
+/* Root cause first: a misspelt required key is reported once, as unknown. */
+static void test_rule_typo_not_also_missing(void **state)
+{
+	struct ruleset rs;
+	struct diags d = DIAGS_INIT;
+
+	ruleset_init(&rs);
+	assert_int_equal(load_text(&rs, &d, "rules:\n  - id: r1\n    description: d\n"
+				   "    rationle: r\n    source: s\n    risk: k\n"
+				   "  - id: r2\n    description: d\n    rationale: r\n    source: s\n"
+				   "    effects: [{runtime: go, criterin: velocity, delta: 1}]\n"), -1);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.v[0].msg, "unknown key 'rationle' in a rule (did you mean 'rationale'?)");
+	assert_string_equal(d.v[1].msg, "unknown key 'criterin' in an effect (did you mean 'criterion'?)");
+	ruleset_release(&rs);
+	diags_release(&d);
+}
+
 /* Many rules: each found by id, a late duplicate names the first one's line. */
 static void test_rule_ids_many(void **state)
 {
@@ -269,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_rule_render_placeholders),
 		cmocka_unit_test(test_rule_load_errors),
 		cmocka_unit_test(test_rule_ids_many),
+		cmocka_unit_test(test_rule_typo_not_also_missing),
 	};
 
 	return cmocka_run_group_tests_name("rule", tests, NULL, NULL) != 0;
