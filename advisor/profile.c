@@ -536,7 +536,7 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 
 	profile_release(p);
 	p->file = xstrdup(file);
-	if (ydoc_load(&L.y, file, src, len, 0, d) < 0)
+	if (ydoc_load(&L.y, "profile", file, src, len, 0, d) < 0)
 		goto out;
 	L.errors += L.y.problems;
 	root = ydoc_root(&L.y);

@@ -670,7 +670,7 @@ int ruleset_load_file(struct ruleset *rs, const char *path, struct diags *d)
 
 	if (file_read(path, FILEIO_MAX_INPUT, &src, &len, d) < 0)
 		return -1;
-	if (ydoc_load(&f.y, path, src, len, 0, d) < 0)
+	if (ydoc_load(&f.y, "rule file", path, src, len, 0, d) < 0)
 		goto out;
 	f.errors += f.y.problems;
 	root = ydoc_root(&f.y);

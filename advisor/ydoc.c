@@ -96,7 +96,8 @@ static void parser_error(struct ydoc *y, struct diags *d, yaml_parser_t *p)
 		}
 		diag_offset_to_place(y->src, y->len, off, &line, &col);
 		line += y->line_offset;
-		report_at(y, d, line, col, "invalid text: %s (a profile must be UTF-8 text)", problem);
+		report_at(y, d, line, col, "invalid text: %s (a %s must be UTF-8 text)", problem,
+			  y->what);
 		return;
 	}
 	place_of_mark(y, p->problem_mark, &line, &col);
@@ -252,13 +253,14 @@ static int check_duplicates(struct ydoc *y, struct diags *d)
 	return rc;
 }
 
-int ydoc_load(struct ydoc *y, const char *file, const char *src, size_t len,
-	      int line_offset, struct diags *d)
+int ydoc_load(struct ydoc *y, const char *what, const char *file, const char *src,
+	      size_t len, int line_offset, struct diags *d)
 {
 	yaml_parser_t p;
 	int rc = -1;
 
 	memset(y, 0, sizeof *y);
+	y->what = what;
 	y->file = file;
 	y->src = src;
 	y->len = len;

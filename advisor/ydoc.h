@@ -35,6 +35,7 @@ struct ydoc {
 	yaml_document_t doc;
 	bool loaded;
 	const char *file;	/* not owned */
+	const char *what;	/* "profile", "rule file": names the file in messages */
 	const char *src;	/* not owned: the caller keeps the text alive */
 	size_t len;
 	int line_offset;	/* added to every line (front matter inside a file) */
@@ -46,13 +47,15 @@ struct ydoc {
 
 /*
  * Parse src (len bytes, the text of file) as exactly one YAML document.
+ * what names the kind of file for messages ("profile", "rule file",
+ * "knowledge file").
  * On failure every problem found is in d and -1 is returned; ydoc_release
  * is safe either way.  Duplicate keys are reported but still give 0 with
  * y->problems set, so that the caller can go on to find other problems;
  * the caller must then fail too.
  */
-int ydoc_load(struct ydoc *y, const char *file, const char *src, size_t len,
-	      int line_offset, struct diags *d);
+int ydoc_load(struct ydoc *y, const char *what, const char *file, const char *src,
+	      size_t len, int line_offset, struct diags *d);
 void ydoc_release(struct ydoc *y);
 
 yaml_node_t *ydoc_root(struct ydoc *y);

@@ -190,6 +190,9 @@ static void test_rule_render_placeholders(void **state)
 static void test_rule_load_errors(void **state)
 {
 	expect_rule_error("rules:\n  - id: r1\n    descripton: d\n", 3, 5, "did you mean 'description'");
+	/* Bad UTF-8: the message names a rule file, not a profile. */
+	expect_rule_error(RULE_HEAD "    risk: caf\xe9 au lait\n", 6, 14,
+			  "(a rule file must be UTF-8 text)");
 	expect_rule_error(RULE_HEAD "    effects: [{runtime: x, criterion: speed, delta: 1}]\n", 6, 39,
 			  "unknown criterion 'speed'");
 	expect_rule_error(RULE_HEAD "    effects: [{runtime: x, criterion: velocity, delta: 9}]\n", 6, 56,
