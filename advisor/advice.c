@@ -782,6 +782,20 @@ static int flip_cmp(const void *x, const void *y)
 	return strcmp(a->input, b->input);
 }
 
+bool advice_whatif_value(const char *input, double orig, double value, bool relative,
+			 double *out)
+{
+	const struct profile_range *r = profile_range_of(input);
+	double v = relative ? orig * value : value;
+
+	if (r && r->integer)
+		v = round(v);
+	if (v == orig || !isfinite(v) || (r && !profile_in_range(r, v)))
+		return false;
+	*out = v;
+	return true;
+}
+
 /* Try the changes of one input in order of size; keep the first that flips. */
 static int try_input(struct advice *a, const char *input, double *field, const double *values,
 		     size_t nvalues, bool relative, struct diags *d, size_t *cap)
@@ -789,9 +803,10 @@ static int try_input(struct advice *a, const char *input, double *field, const d
 	double orig = *field;
 
 	for (size_t i = 0; i < nvalues; i++) {
-		double v = relative ? orig * values[i] : values[i];
 		char *label = NULL, *rt = NULL, *model = NULL;
-		if (v == orig || (!relative && (v < 0 || v > 5)))
+		double v;
+
+		if (!advice_whatif_value(input, orig, values[i], relative, &v))
 			continue;
 		*field = v;
 		if (winner_of(a, a->p, d, &label, &rt, &model) < 0) {
@@ -832,10 +847,15 @@ static int sensitivity(struct advice *a, struct diags *d)
 		double vals[10];
 		size_t n = 0;
 		char *name = xasprintf("priorities.%s", profile_criteria[k]);
+		double others = 0;
 
+		for (int j = 0; j < CRIT__COUNT; j++)
+			others += j == k ? 0 : orig->priorities[j];
 		for (int step = 1; step <= 5; step++) {
 			vals[n++] = orig->priorities[k] + step;
-			vals[n++] = orig->priorities[k] - step;
+			/* Every priority 0 is not a valid profile. */
+			if (others > 0 || orig->priorities[k] - step > 0)
+				vals[n++] = orig->priorities[k] - step;
 		}
 		rc = try_input(a, name, &copy.priorities[k], vals, n, false, d, &cap);
 		free(name);

@@ -146,4 +146,13 @@ int advice_check_accept(const struct profile *p, const struct ruleset *rs, struc
 void advice_lookup(const struct advice *a, const struct candidate *c, const char *field,
 		   struct value *out);
 
+/*
+ * The value a what-if tries for a profile field: value itself, or orig
+ * times value when relative, rounded for whole-number fields.  False when
+ * that is no change or lies outside the field's valid range (a what-if
+ * never suggests a priority of 6 or a concurrency of 0.5).
+ */
+bool advice_whatif_value(const char *input, double orig, double value, bool relative,
+			 double *out);
+
 #endif

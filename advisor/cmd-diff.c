@@ -16,6 +16,51 @@
 #include "fileio.h"
 #include "xalloc.h"
 
+/* An entry field of the wrong type: named by its JSON path, e.g. ranking[3].runtime. */
+static int bad_entry(const char *path, const char *list, size_t i, const char *key,
+		     const char *want, struct diags *d)
+{
+	if (key)
+		diag_add(d, DIAG_ERROR, path, NULL, 0, 1, 1, "not an advisor JSON report: "
+			 "'%s[%zu].%s' must be %s", list, i, key, want);
+	else
+		diag_add(d, DIAG_ERROR, path, NULL, 0, 1, 1, "not an advisor JSON report: "
+			 "'%s[%zu]' must be %s", list, i, want);
+	return -1;
+}
+
+/*
+ * Every ranking entry is an object with runtime and model strings and a
+ * number total; every rules_fired entry an object with an id string.  Junk
+ * would otherwise compare as empty strings and zeros.
+ */
+static int check_entries(const char *path, json_t *j, struct diags *d)
+{
+	json_t *e;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(j, "ranking"), i, e) {
+		if (!json_is_object(e)) {
+			rc = bad_entry(path, "ranking", i, NULL, "an object", d);
+			continue;
+		}
+		if (!json_is_string(json_object_get(e, "runtime")))
+			rc = bad_entry(path, "ranking", i, "runtime", "a string", d);
+		if (!json_is_string(json_object_get(e, "model")))
+			rc = bad_entry(path, "ranking", i, "model", "a string", d);
+		if (!json_is_number(json_object_get(e, "total")))
+			rc = bad_entry(path, "ranking", i, "total", "a number", d);
+	}
+	json_array_foreach(json_object_get(j, "rules_fired"), i, e) {
+		if (!json_is_object(e))
+			rc = bad_entry(path, "rules_fired", i, NULL, "an object", d);
+		else if (!json_is_string(json_object_get(e, "id")))
+			rc = bad_entry(path, "rules_fired", i, "id", "a string", d);
+	}
+	return rc;
+}
+
 static int load(const char *path, json_t **out, struct diags *d)
 {
 	json_error_t e;
@@ -57,6 +102,10 @@ static int load(const char *path, json_t **out, struct diags *d)
 		diag_add(d, DIAG_ERROR, path, NULL, 0, 1, 1, "not an advisor JSON report: "
 			 "'recommendation' needs 'runtime' and 'model', 'ranking' and 'rules_fired' "
 			 "are lists");
+		json_decref(j);
+		return -1;
+	}
+	if (check_entries(path, j, d) < 0) {
 		json_decref(j);
 		return -1;
 	}

@@ -174,7 +174,9 @@ static yaml_node_t *need(struct kfile *k, yaml_node_t *map, const char *key)
 	yaml_node_t *n = ydoc_get(&k->y, map, key);
 
 	if (n == NULL || ydoc_is_null(n)) {
-		ydoc_error(&k->y, k->d, map, "missing required key '%s'", key);
+		/* Root cause first: a misspelling of key was reported already. */
+		if (n != NULL || !ydoc_misspelt(&k->y, map, key))
+			ydoc_error(&k->y, k->d, map, "missing required key '%s'", key);
 		k->errors++;
 		return NULL;
 	}
@@ -409,60 +411,84 @@ static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 	get_sources(k, root, &m->sources, &m->nsources);
 }
 
-/* Split the Markdown body into level-2 sections. */
+/* A level-2 heading found by cmark: its line in the body and its text. */
+struct heading {
+	int line;
+	char *title;
+};
+
+static char *heading_text(cmark_node *c)
+{
+	struct buf t = BUF_INIT;
+
+	for (cmark_node *x = cmark_node_first_child(c); x; x = cmark_node_next(x)) {
+		const char *lit = cmark_node_get_literal(x);
+
+		if (lit)
+			buf_adds(&t, lit);
+		else if (cmark_node_first_child(x) && cmark_node_get_literal(cmark_node_first_child(x)))
+			buf_adds(&t, cmark_node_get_literal(cmark_node_first_child(x)));
+	}
+	return buf_detach(&t);
+}
+
+/* Advance *p (on line *line) to the start of line `want`, or to end. */
+static void skip_to_line(const char **p, const char *end, int *line, int want)
+{
+	while (*line < want && *p < end) {
+		const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+
+		*p = nl ? nl + 1 : end;
+		(*line)++;
+	}
+}
+
+/*
+ * Split the Markdown body into level-2 sections, as many as there are, in
+ * one pass over the text.
+ */
 static void load_sections(const char *body, size_t len, int first_line,
 			  struct kb_section **out, size_t *nout)
 {
 	cmark_node *doc = cmark_parse_document(body, len, CMARK_OPT_DEFAULT);
-	size_t cap = 0;
-	int lines[256];
-	char *titles[256];
-	int n = 0;
+	struct heading *h = NULL;
+	size_t nh = 0, caph = 0, cap = 0;
+	const char *p = body, *end = body + len;
+	int line = 1;
 
-	for (cmark_node *c = cmark_node_first_child(doc); c && n < 256; c = cmark_node_next(c)) {
-		struct buf t = BUF_INIT;
+	for (cmark_node *c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
+		struct heading *x;
 
 		if (cmark_node_get_type(c) != CMARK_NODE_HEADING || cmark_node_get_heading_level(c) != 2)
 			continue;
-		for (cmark_node *x = cmark_node_first_child(c); x; x = cmark_node_next(x)) {
-			const char *lit = cmark_node_get_literal(x);
-
-			if (lit)
-				buf_adds(&t, lit);
-			else if (cmark_node_first_child(x) && cmark_node_get_literal(cmark_node_first_child(x)))
-				buf_adds(&t, cmark_node_get_literal(cmark_node_first_child(x)));
-		}
-		lines[n] = cmark_node_get_start_line(c);
-		titles[n] = buf_detach(&t);
-		n++;
+		x = XPUSH(h, nh, caph);
+		x->line = cmark_node_get_start_line(c);
+		x->title = heading_text(c);
 	}
 	cmark_node_free(doc);
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < nh; i++) {
 		/* Text runs from the line after the heading to the next heading. */
-		const char *p = body, *start, *end;
-		int line = 1;
+		const char *start, *stop;
 		struct kb_section *s;
 
-		while (line < lines[i] + 1 && p < body + len) {
-			if (*p++ == '\n')
-				line++;
-		}
+		skip_to_line(&p, end, &line, h[i].line + 1);
 		start = p;
-		while ((i + 1 >= n || line < lines[i + 1]) && p < body + len) {
-			if (*p++ == '\n')
-				line++;
-		}
-		end = p;
-		while (start < end && (*start == '\n' || *start == ' ' || *start == '\r'))
+		if (i + 1 < nh)
+			skip_to_line(&p, end, &line, h[i + 1].line);
+		else
+			p = end;
+		stop = p;
+		while (start < stop && (*start == '\n' || *start == ' ' || *start == '\r'))
 			start++;
-		while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r'))
-			end--;
+		while (stop > start && (stop[-1] == '\n' || stop[-1] == ' ' || stop[-1] == '\r'))
+			stop--;
 		s = XPUSH(*out, *nout, cap);
-		s->title = titles[i];
-		s->slug = kb_slug(titles[i]);
-		s->text = xstrndup(start, (size_t)(end - start));
-		s->line = first_line + lines[i] - 1;
+		s->title = h[i].title;
+		s->slug = kb_slug(h[i].title);
+		s->text = xstrndup(start, (size_t)(stop - start));
+		s->line = first_line + h[i].line - 1;
 	}
+	free(h);
 }
 
 /* Find the front matter: "---" on line 1 up to the next "---" line. */
@@ -494,6 +520,65 @@ static int split_front_matter(const char *src, size_t len, size_t *fm_start, siz
 	return -1;
 }
 
+/*
+ * Offset of the first byte of s that is not part of well-formed UTF-8
+ * (no overlong forms, no surrogates, nothing past U+10FFFF), or len.
+ */
+static size_t utf8_bad_offset(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		unsigned char lo = 0x80, hi = 0xBF;
+		size_t n;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 2;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 3;
+		else
+			return i;
+		if (n > len - i - 1)
+			return i;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		else if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		for (size_t k = 1; k <= n; k++) {
+			if (s[i + k] < (k == 1 ? lo : 0x80) || s[i + k] > (k == 1 ? hi : 0xBF))
+				return i;
+		}
+		i += n + 1;
+	}
+	return len;
+}
+
+/* The Markdown body must be UTF-8 too: cmark would quietly replace bad bytes. */
+static int check_body_text(const char *path, const char *src, size_t len, size_t body,
+			   struct diags *d)
+{
+	size_t bad = body + utf8_bad_offset((const unsigned char *)src + body, len - body);
+	int line, col;
+
+	if (bad >= len)
+		return 0;
+	diag_offset_to_place(src, len, bad, &line, &col);
+	diag_add(d, DIAG_ERROR, path, src, len, line, col,
+		 "invalid text: invalid UTF-8 (a knowledge file must be UTF-8 text)");
+	return -1;
+}
+
 static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *capmd,
 		     struct diags *d)
 {
@@ -511,8 +596,10 @@ static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *cap
 		goto out;
 	}
 	/* Parse the front matter alone; places are shifted by its first line. */
-	if (ydoc_load(&k.y, path, src + fms, fml, 1, d) < 0)
+	if (ydoc_load(&k.y, "knowledge file", path, src + fms, fml, 1, d) < 0)
 		goto out;
+	if (check_body_text(path, src, len, bs, d) < 0)
+		k.errors++;
 	k.errors += k.y.problems;
 	root = ydoc_root(&k.y);
 	if (ydoc_expect_map(&k.y, d, root, "front matter") < 0)

@@ -37,6 +37,43 @@ const char *const profile_criteria[] = { "performance", "velocity", "team_fit", 
 const char *const profile_default_runtimes[] = { "node", "go", "python", "java", "dotnet", "rust" };
 const size_t profile_ndefault_runtimes = N(profile_default_runtimes);
 
+/*
+ * Valid ranges of the numeric fields: the loader checks values against
+ * them and the what-if analysis never suggests a value outside them.  A
+ * path ending in ".*" covers every key of that mapping.
+ */
+static const struct profile_range ranges[] = {
+	{ "workload.peak_concurrency", 1, 1e7, true },
+	{ "workload.requests_per_second", 0.001, 1e8, false },
+	{ "workload.cpu_ms_per_request", 0, 3.6e6, false },
+	{ "workload.io_wait_fraction", 0, 1, false },
+	{ "workload.latency_p99_ms", 0.01, 3.6e6, false },
+	{ "team.size", 1, 100000, true },
+	{ "team.skills.*", 0, 5, true },
+	{ "scaling.instances", 1, 100000, true },
+	{ "constraints.memory_mb_per_instance", 16, 4194304, false },
+	{ "constraints.cold_start_ms", 1, 3.6e6, false },
+	{ "priorities.*", 0, 5, false },
+};
+
+const struct profile_range *profile_range_of(const char *path)
+{
+	for (size_t i = 0; i < N(ranges); i++) {
+		const char *r = ranges[i].path;
+		size_t len = strlen(r);
+
+		if (len > 2 && strcmp(r + len - 2, ".*") == 0 ? strncmp(path, r, len - 1) == 0
+							      : strcmp(path, r) == 0)
+			return &ranges[i];
+	}
+	return NULL;
+}
+
+bool profile_in_range(const struct profile_range *r, double v)
+{
+	return v >= r->min && v <= r->max && (!r->integer || v == floor(v));
+}
+
 static const char *const top_keys[] = { "version", "project", "workload", "team", "scaling",
 					"constraints", "priorities", "accept" };
 static const char *const project_keys[] = { "name", "description" };
@@ -131,6 +168,19 @@ static yaml_node_t *section(struct loader *L, yaml_node_t *root, const char *key
 	return n;
 }
 
+/*
+ * Root cause first: a required key absent from map because it was misspelt
+ * (an unknown key already reported with this key as its suggestion) is not
+ * reported again as missing.  Returns true when that is the case.
+ */
+static bool typo_of(struct loader *L, yaml_node_t *map, const char *key)
+{
+	if (map == NULL || !ydoc_misspelt(&L->y, map, key))
+		return false;
+	fail(L);
+	return true;
+}
+
 /* A required key of map: absent, or present with no value. */
 static void missing_in(struct loader *L, yaml_node_t *parent_key, yaml_node_t *map,
 		       const char *key, const char *path)
@@ -142,6 +192,8 @@ static void missing_in(struct loader *L, yaml_node_t *parent_key, yaml_node_t *m
 		L->errors++;
 		return;
 	}
+	if (typo_of(L, map, key))
+		return;
 	if (parent_key)
 		ydoc_error(&L->y, L->d, parent_key, "missing required key '%s'", path);
 	else
@@ -161,18 +213,19 @@ static void missing(struct loader *L, yaml_node_t *where, const char *path)
 }
 
 /*
- * An optional number: absent or null leaves *out alone and returns 0 with
- * *present false; a bad value is an error.
+ * An optional number, checked against its row of ranges[]: absent or null
+ * leaves *out alone and returns false; a bad value is an error.
  */
 static bool number(struct loader *L, yaml_node_t *map, const char *key, const char *path,
-		   double min, double max, bool integer, double *out)
+		   double *out)
 {
 	yaml_node_t *n = map ? ydoc_get(&L->y, map, key) : NULL;
+	const struct profile_range *r = profile_range_of(path);
 	double v;
 
 	if (n == NULL || ydoc_is_null(n))
 		return false;
-	if (ydoc_number(&L->y, L->d, n, path, min, max, integer, &v) < 0) {
+	if (ydoc_number(&L->y, L->d, n, path, r->min, r->max, r->integer, &v) < 0) {
 		fail(L);
 		return true;	/* present, but bad: no default either */
 	}
@@ -263,6 +316,8 @@ static void load_workload(struct loader *L, yaml_node_t *root)
 	int kind = 0;
 
 	if (m == NULL) {
+		if (wnode == NULL && typo_of(L, root, "workload"))
+			return;
 		if (wnode == NULL || ydoc_is_null(wnode))
 			missing(L, ydoc_get_key(&L->y, root, "workload"), "workload");
 		return;
@@ -271,18 +326,17 @@ static void load_workload(struct loader *L, yaml_node_t *root)
 	if (!word(L, m, "kind", "workload kind", profile_kinds, profile_nkinds, &kind))
 		missing_in(L, ydoc_get_key(&L->y, root, "workload"), m, "kind", "workload.kind");
 	p->kind = (enum workload_kind)kind;
-	if (!number(L, m, "peak_concurrency", "workload.peak_concurrency", 1, 1e7, true,
-		    &p->peak_concurrency))
+	if (!number(L, m, "peak_concurrency", "workload.peak_concurrency", &p->peak_concurrency))
 		missing_in(L, ydoc_get_key(&L->y, root, "workload"), m, "peak_concurrency",
 			   "workload.peak_concurrency");
 	p->assumed[PF_RPS] = !number(L, m, "requests_per_second", "workload.requests_per_second",
-				     0.001, 1e8, false, &p->requests_per_second);
+				     &p->requests_per_second);
 	p->assumed[PF_CPU_MS] = !number(L, m, "cpu_ms_per_request", "workload.cpu_ms_per_request",
-					0, 3.6e6, false, &p->cpu_ms_per_request);
+					&p->cpu_ms_per_request);
 	p->assumed[PF_IO_WAIT] = !number(L, m, "io_wait_fraction", "workload.io_wait_fraction",
-					 0, 1, false, &p->io_wait_fraction);
+					 &p->io_wait_fraction);
 	p->assumed[PF_LATENCY] = !number(L, m, "latency_p99_ms", "workload.latency_p99_ms",
-					 0.01, 3.6e6, false, &p->latency_p99_ms);
+					 &p->latency_p99_ms);
 	p->assumed[PF_TRAITS] = !wordlist(L, m, "traits", "workload.traits", "trait",
 					  profile_traits, profile_ntraits, &p->traits);
 }
@@ -294,7 +348,7 @@ static void load_team(struct loader *L, yaml_node_t *root)
 	struct profile *p = L->p;
 	double size = 0;
 
-	p->assumed[PF_TEAM_SIZE] = !number(L, m, "size", "team.size", 1, 100000, true, &size);
+	p->assumed[PF_TEAM_SIZE] = !number(L, m, "size", "team.size", &size);
 	p->team_size = (int)size;
 	skills = m ? ydoc_get(&L->y, m, "skills") : NULL;
 	p->assumed[PF_SKILLS] = true;
@@ -309,8 +363,8 @@ static void load_team(struct loader *L, yaml_node_t *root)
 			for (int i = 0; i < LANG__COUNT; i++) {
 				char *path = xasprintf("team.skills.%s", profile_languages[i]);
 
-				p->skill_stated[i] = number(L, skills, profile_languages[i], path, 0,
-							    5, true, &p->skills[i]);
+				p->skill_stated[i] = number(L, skills, profile_languages[i], path,
+							    &p->skills[i]);
 				free(path);
 			}
 		}
@@ -329,8 +383,7 @@ static void load_scaling(struct loader *L, yaml_node_t *root)
 	p->assumed[PF_STRATEGY] = !word(L, m, "strategy", "scaling strategy", profile_strategies,
 					profile_nstrategies, &strategy);
 	p->strategy = (enum scaling_strategy)strategy;
-	p->assumed[PF_INSTANCES] = !number(L, m, "instances", "scaling.instances", 1, 100000, true,
-					   &instances);
+	p->assumed[PF_INSTANCES] = !number(L, m, "instances", "scaling.instances", &instances);
 	p->instances = (int)instances;
 	p->assumed[PF_DEPLOYMENT] = !word(L, m, "deployment", "deployment", profile_deployments,
 					  profile_ndeployments, &deployment);
@@ -350,10 +403,9 @@ static void load_constraints(struct loader *L, yaml_node_t *root)
 		nrts = L->known->nruntimes;
 	}
 	p->assumed[PF_MEMORY] = !number(L, m, "memory_mb_per_instance",
-					"constraints.memory_mb_per_instance", 16, 4194304, false,
-					&p->memory_mb_per_instance);
-	p->assumed[PF_COLD_START] = !number(L, m, "cold_start_ms", "constraints.cold_start_ms", 1,
-					    3.6e6, false, &p->cold_start_ms);
+					"constraints.memory_mb_per_instance", &p->memory_mb_per_instance);
+	p->assumed[PF_COLD_START] = !number(L, m, "cold_start_ms", "constraints.cold_start_ms",
+					    &p->cold_start_ms);
 	p->assumed[PF_ECOSYSTEM] = !wordlist(L, m, "ecosystem", "constraints.ecosystem",
 					     "ecosystem need", profile_needs, profile_nneeds,
 					     &p->ecosystem);
@@ -377,8 +429,7 @@ static void load_priorities(struct loader *L, yaml_node_t *root)
 	for (int i = 0; i < CRIT__COUNT; i++) {
 		char *path = xasprintf("priorities.%s", profile_criteria[i]);
 
-		p->priority_stated[i] = number(L, m, profile_criteria[i], path, 0, 5, false,
-					       &p->priorities[i]);
+		p->priority_stated[i] = number(L, m, profile_criteria[i], path, &p->priorities[i]);
 		if (p->priority_stated[i])
 			p->assumed[PF_PRIORITIES] = false;
 		free(path);
@@ -419,13 +470,16 @@ static void load_accept(struct loader *L, yaml_node_t *root)
 		rule = ydoc_get(&L->y, e, "rule");
 		because = ydoc_get(&L->y, e, "because");
 		if (rule == NULL) {
-			missing(L, e, "accept.rule");
+			if (!typo_of(L, e, "rule"))
+				missing(L, e, "accept.rule");
 			continue;
 		}
 		if (ydoc_string(&L->y, L->d, rule, "accept.rule", &rs) < 0) {
 			fail(L);
 			continue;
 		}
+		if (because == NULL && typo_of(L, e, "because"))
+			continue;
 		if (because == NULL || ydoc_is_null(because)) {
 			ydoc_error(&L->y, L->d, e, "accepting rule '%s' needs a written reason in "
 				   "'because'", rs);
@@ -516,7 +570,7 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 
 	profile_release(p);
 	p->file = xstrdup(file);
-	if (ydoc_load(&L.y, file, src, len, 0, d) < 0)
+	if (ydoc_load(&L.y, "profile", file, src, len, 0, d) < 0)
 		goto out;
 	L.errors += L.y.problems;
 	root = ydoc_root(&L.y);
@@ -528,7 +582,8 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 		fail(&L);
 	vnode = ydoc_get(&L.y, root, "version");
 	if (vnode == NULL) {
-		missing(&L, NULL, "version");
+		if (!typo_of(&L, root, "version"))
+			missing(&L, NULL, "version");
 	} else if (ydoc_number(&L.y, d, vnode, "version", -1e9, 1e9, true, &version) < 0) {
 		fail(&L);
 	} else if (version != 1) {

@@ -90,6 +90,18 @@ struct profile {
 };
 
 /* Vocabularies (contract), each with its count. */
+/* The valid range of a numeric profile field (docs/profile.md). */
+struct profile_range {
+	const char *path;	/* "workload.io_wait_fraction"; "priorities.*" */
+	double min, max;
+	bool integer;
+};
+
+/* The range of the field at path ("team.skills.go"), or NULL if it has none. */
+const struct profile_range *profile_range_of(const char *path);
+/* True when v is a valid value for the field. */
+bool profile_in_range(const struct profile_range *r, double v);
+
 extern const char *const profile_kinds[];
 extern const size_t profile_nkinds;
 extern const char *const profile_traits[];

@@ -162,6 +162,7 @@ void ruleset_release(struct ruleset *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		rule_release(&rs->rules[i]);
 	free(rs->rules);
+	strmap_release(&rs->ids);
 	if (rs->mctx)
 		pcre2_match_context_free(rs->mctx);
 	if (rs->jit_stack)
@@ -171,10 +172,9 @@ void ruleset_release(struct ruleset *rs)
 
 const struct rule *ruleset_find(const struct ruleset *rs, const char *id)
 {
-	for (size_t i = 0; i < rs->n; i++)
-		if (strcmp(rs->rules[i].id, id) == 0)
-			return &rs->rules[i];
-	return NULL;
+	const size_t *i = strmap_get(&rs->ids, id);
+
+	return i ? &rs->rules[*i] : NULL;
 }
 
 /* Loader state for one file. */
@@ -276,8 +276,8 @@ static void compile_pattern(struct rfile *f, yaml_node_t *vn, struct cond *c)
 			 "bad pattern: %s (at offset %zu of the pattern)", (const char *)msg,
 			 (size_t)off);
 		if (f->d->n > before)
-			f->d->v[f->d->n - 1].source_line =
-				diag_copy_line(f->y.src, f->y.len, line - f->y.line_offset);
+			diag_attach_source(&f->d->v[f->d->n - 1], f->y.src, f->y.len,
+					   line - f->y.line_offset);
 		f->errors++;
 		return;
 	}
@@ -516,7 +516,10 @@ static char *opt_text(struct rfile *f, yaml_node_t *map, const char *key, bool r
 	const char *s;
 
 	if (n == NULL || ydoc_is_null(n)) {
-		if (required)
+		/* A misspelt key was reported already: not missing as well. */
+		if (required && n == NULL && ydoc_misspelt(&f->y, map, key))
+			f->errors++;
+		else if (required)
 			err(f, map, "a rule needs '%s'", key);
 		return NULL;
 	}
@@ -563,13 +566,17 @@ static void load_effects(struct rfile *f, yaml_node_t *list, struct rule *r)
 		ef->runtime = opt_text(f, e, "runtime", false);
 		ef->model = opt_text(f, e, "model", false);
 		cn = ydoc_get(&f->y, e, "criterion");
-		if (cn == NULL)
+		if (cn == NULL && ydoc_misspelt(&f->y, e, "criterion"))
+			f->errors++;
+		else if (cn == NULL)
 			err(f, e, "an effect needs a 'criterion'");
 		else if (ydoc_word(&f->y, f->d, cn, "criterion", profile_criteria, CRIT__COUNT, &crit) < 0)
 			f->errors++;
 		ef->criterion = (enum criterion)crit;
 		dn = ydoc_get(&f->y, e, "delta");
-		if (dn == NULL)
+		if (dn == NULL && ydoc_misspelt(&f->y, e, "delta"))
+			f->errors++;
+		else if (dn == NULL)
 			err(f, e, "an effect needs a 'delta'");
 		else if (ydoc_number(&f->y, f->d, dn, "delta", -5, 5, false, &ef->delta) < 0)
 			f->errors++;
@@ -579,8 +586,10 @@ static void load_effects(struct rfile *f, yaml_node_t *list, struct rule *r)
 static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 {
 	yaml_node_t *idn, *when, *effects;
+	const struct rule *found;
 	struct rule *r;
 	const char *id;
+	bool added;
 
 	if (ydoc_expect_map(&f->y, f->d, n, "rule") < 0) {
 		f->errors++;
@@ -590,7 +599,10 @@ static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 		f->errors++;
 	idn = ydoc_get(&f->y, n, "id");
 	if (idn == NULL) {
-		err(f, n, "a rule needs an 'id'");
+		if (ydoc_misspelt(&f->y, n, "id"))
+			f->errors++;
+		else
+			err(f, n, "a rule needs an 'id'");
 		return;
 	}
 	if (ydoc_string(&f->y, f->d, idn, "id", &id) < 0) {
@@ -601,17 +613,18 @@ static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 		err(f, idn, "rule id '%s' must start with a letter and use only a-z, 0-9 and '-'", id);
 		return;
 	}
-	for (size_t i = 0; i < rs->n; i++) {
-		if (strcmp(rs->rules[i].id, id) == 0) {
-			err(f, idn, "duplicate rule id '%s' (first defined at %s:%d)", id,
-			    rs->rules[i].file, rs->rules[i].line);
-			return;
-		}
+	found = ruleset_find(rs, id);
+	if (found) {
+		err(f, idn, "duplicate rule id '%s' (first defined at %s:%d)", id, found->file,
+		    found->line);
+		return;
 	}
 	f->candidate = false;
 	r = XPUSH(rs->rules, rs->n, rs->cap);
 	memset(r, 0, sizeof *r);
 	r->id = xstrdup(id);
+	/* The key is the rule's own copy of the id, which lives as long as rs. */
+	strmap_put(&rs->ids, r->id, rs->n - 1, &added);
 	r->file = xstrdup(f->y.file);
 	ydoc_place(&f->y, idn, &r->line, &r->col);
 	r->description = opt_text(f, n, "description", true);
@@ -657,7 +670,7 @@ int ruleset_load_file(struct ruleset *rs, const char *path, struct diags *d)
 
 	if (file_read(path, FILEIO_MAX_INPUT, &src, &len, d) < 0)
 		return -1;
-	if (ydoc_load(&f.y, path, src, len, 0, d) < 0)
+	if (ydoc_load(&f.y, "rule file", path, src, len, 0, d) < 0)
 		goto out;
 	f.errors += f.y.problems;
 	root = ydoc_root(&f.y);
@@ -673,7 +686,8 @@ int ruleset_load_file(struct ruleset *rs, const char *path, struct diags *d)
 	}
 	list = ydoc_get(&f.y, root, "rules");
 	if (list == NULL) {
-		ydoc_error(&f.y, d, root, "a rule file needs the key 'rules'");
+		if (!ydoc_misspelt(&f.y, root, "rules"))
+			ydoc_error(&f.y, d, root, "a rule file needs the key 'rules'");
 		goto out;
 	}
 	if (ydoc_expect_seq(&f.y, d, list, "rules") < 0)

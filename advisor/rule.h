@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "kb.h"
 #include "profile.h"
+#include "strmap.h"
 
 /* PCRE2 limits: a runaway pattern is stopped, reported, never a hang. */
 #define RULE_MATCH_LIMIT 100000
@@ -76,6 +77,7 @@ struct ruleset {
 	struct rule *rules;
 	size_t n;
 	size_t cap;
+	struct strmap ids;	/* rule id to index in rules */
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
 };

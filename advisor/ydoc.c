@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "strmap.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -38,7 +39,7 @@ static void vreport(struct ydoc *y, struct diags *d, enum diag_level lvl, int li
 	/* src may be front matter cut from a file: its line 1 is line_offset + 1. */
 	diag_vadd(d, lvl, y->file, NULL, 0, line, col, fmt, ap);
 	if (d->n > before)
-		d->v[d->n - 1].source_line = diag_copy_line(y->src, y->len, line - y->line_offset);
+		diag_attach_source(&d->v[d->n - 1], y->src, y->len, line - y->line_offset);
 }
 
 static void report_at(struct ydoc *y, struct diags *d, int line, int col, const char *fmt, ...)
@@ -97,7 +98,8 @@ static void parser_error(struct ydoc *y, struct diags *d, yaml_parser_t *p)
 		}
 		diag_offset_to_place(y->src, y->len, off, &line, &col);
 		line += y->line_offset;
-		report_at(y, d, line, col, "invalid text: %s (a profile must be UTF-8 text)", problem);
+		report_at(y, d, line, col, "invalid text: %s (a %s must be UTF-8 text)", problem,
+			  y->what);
 		return;
 	}
 	place_of_mark(y, p->problem_mark, &line, &col);
@@ -265,13 +267,42 @@ out:
 	return rc;
 }
 
+/*
+ * One mapping's duplicate keys, in time linear in its size: each scalar
+ * key goes into a map from key text to key node.  The map is the mapping's
+ * own, so that a file of many small mappings never clears a big table.
+ */
+static int check_map_duplicates(struct ydoc *y, struct diags *d, yaml_node_t *n)
+{
+	struct strmap seen = STRMAP_INIT;
+	int rc = 0;
+
+	for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
+		yaml_node_t *kn = yaml_document_get_node(&y->doc, a->key);
+		const char *k = ydoc_scalar(kn);
+		size_t *first;
+		bool added;
+		int fl, fc;
+
+		if (k == NULL)
+			continue;
+		first = strmap_put(&seen, k, (size_t)a->key, &added);
+		if (added)
+			continue;
+		ydoc_place(y, yaml_document_get_node(&y->doc, (int)*first), &fl, &fc);
+		ydoc_error(y, d, kn, "duplicate key '%s' (first defined at line %d)", k, fl);
+		rc = -1;
+	}
+	strmap_release(&seen);
+	return rc;
+}
+
 /* libyaml keeps duplicate keys; a typo'd second copy must not win silently. */
 static int check_duplicates(struct ydoc *y, struct diags *d)
 {
 	int rc = 0;
 
 	for (yaml_node_t *n = y->doc.nodes.start; n < y->doc.nodes.top; n++) {
-		yaml_node_pair_t *a, *b;
 		size_t npairs;
 
 		if (n->type != YAML_MAPPING_NODE)
@@ -283,36 +314,20 @@ static int check_duplicates(struct ydoc *y, struct diags *d)
 			rc = -1;
 			continue;
 		}
-		for (a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
-			const char *ka = ydoc_scalar(yaml_document_get_node(&y->doc, a->key));
-
-			if (ka == NULL)
-				continue;
-			for (b = n->data.mapping.pairs.start; b < a; b++) {
-				const char *kb = ydoc_scalar(yaml_document_get_node(&y->doc, b->key));
-				yaml_node_t *first = yaml_document_get_node(&y->doc, b->key);
-				int fl, fc;
-
-				if (kb == NULL || strcmp(ka, kb) != 0)
-					continue;
-				ydoc_place(y, first, &fl, &fc);
-				ydoc_error(y, d, yaml_document_get_node(&y->doc, a->key),
-					   "duplicate key '%s' (first defined at line %d)", ka, fl);
-				rc = -1;
-				break;
-			}
-		}
+		if (npairs > 1 && check_map_duplicates(y, d, n) < 0)
+			rc = -1;
 	}
 	return rc;
 }
 
-int ydoc_load(struct ydoc *y, const char *file, const char *src, size_t len,
-	      int line_offset, struct diags *d)
+int ydoc_load(struct ydoc *y, const char *what, const char *file, const char *src,
+	      size_t len, int line_offset, struct diags *d)
 {
 	yaml_parser_t p;
 	int rc = -1;
 
 	memset(y, 0, sizeof *y);
+	y->what = what;
 	y->file = file;
 	y->src = src;
 	y->len = len;
@@ -345,6 +360,9 @@ void ydoc_release(struct ydoc *y)
 	if (y->loaded)
 		yaml_document_delete(&y->doc);
 	y->loaded = false;
+	free(y->misses);
+	y->misses = NULL;
+	y->nmisses = y->capmisses = 0;
 }
 
 yaml_node_t *ydoc_root(struct ydoc *y)
@@ -445,6 +463,12 @@ int ydoc_check_keys(struct ydoc *y, struct diags *d, yaml_node_t *map,
 		if (known)
 			continue;
 		s = suggest(k, allowed, n);
+		if (s) {
+			struct ydoc_miss *m = XPUSH(y->misses, y->nmisses, y->capmisses);
+
+			m->map = map;
+			m->key = s;
+		}
 		if (s)
 			ydoc_error(y, d, kn, "unknown key '%s'%s%s (did you mean '%s'?)", k,
 				   where ? " in " : "", where ? where : "", s);
@@ -454,6 +478,14 @@ int ydoc_check_keys(struct ydoc *y, struct diags *d, yaml_node_t *map,
 		rc = -1;
 	}
 	return rc;
+}
+
+bool ydoc_misspelt(const struct ydoc *y, const yaml_node_t *map, const char *key)
+{
+	for (size_t i = 0; i < y->nmisses; i++)
+		if (y->misses[i].map == map && strcmp(y->misses[i].key, key) == 0)
+			return true;
+	return false;
 }
 
 int ydoc_number(struct ydoc *y, struct diags *d, yaml_node_t *n, const char *what,

@@ -25,25 +25,37 @@
 #define YDOC_MAX_NODES 200000
 #define YDOC_MAX_KEYS 4096
 
+/* An unknown key reported with a suggestion: map had a misspelling of key. */
+struct ydoc_miss {
+	const yaml_node_t *map;
+	const char *key;	/* the suggested key: an entry of the allowed list */
+};
+
 struct ydoc {
 	yaml_document_t doc;
 	bool loaded;
 	const char *file;	/* not owned */
+	const char *what;	/* "profile", "rule file": names the file in messages */
 	const char *src;	/* not owned: the caller keeps the text alive */
 	size_t len;
 	int line_offset;	/* added to every line (front matter inside a file) */
 	int problems;		/* errors recorded by a load that still built a tree */
+	struct ydoc_miss *misses;	/* filled by ydoc_check_keys */
+	size_t nmisses;
+	size_t capmisses;
 };
 
 /*
  * Parse src (len bytes, the text of file) as exactly one YAML document.
+ * what names the kind of file for messages ("profile", "rule file",
+ * "knowledge file").
  * On failure every problem found is in d and -1 is returned; ydoc_release
  * is safe either way.  Duplicate keys are reported but still give 0 with
  * y->problems set, so that the caller can go on to find other problems;
  * the caller must then fail too.
  */
-int ydoc_load(struct ydoc *y, const char *file, const char *src, size_t len,
-	      int line_offset, struct diags *d);
+int ydoc_load(struct ydoc *y, const char *what, const char *file, const char *src,
+	      size_t len, int line_offset, struct diags *d);
 void ydoc_release(struct ydoc *y);
 
 yaml_node_t *ydoc_root(struct ydoc *y);
@@ -74,6 +86,13 @@ int ydoc_expect_seq(struct ydoc *y, struct diags *d, yaml_node_t *n, const char 
  */
 int ydoc_check_keys(struct ydoc *y, struct diags *d, yaml_node_t *map,
 		    const char *const *allowed, size_t n, const char *where);
+
+/*
+ * True when ydoc_check_keys has reported, in map, an unknown key with the
+ * suggestion key: a missing required key is then a consequence of that
+ * typo, and the caller reports only the typo (root cause first).
+ */
+bool ydoc_misspelt(const struct ydoc *y, const yaml_node_t *map, const char *key);
 
 /*
  * A number in [min, max].  Quoted strings, .inf, .nan, overflow and

@@ -278,6 +278,56 @@ static void test_advice_flips_really_flip(void **state)
 		assert_true(w->a.flips[i].size <= w->a.flips[i + 1].size);
 }
 
+/* What-if values stay inside each field's valid range, whole where the field is. */
+static void test_advice_whatif_values_in_range(void **state)
+{
+	double v = -1;
+
+	assert_false(advice_whatif_value("priorities.velocity", 5, 6, false, &v));
+	assert_false(advice_whatif_value("priorities.velocity", 0, -1, false, &v));
+	assert_true(advice_whatif_value("priorities.velocity", 4, 5, false, &v));
+	assert_true(v == 5);
+	assert_false(advice_whatif_value("team.skills.go", 5, 6, false, &v));
+	assert_false(advice_whatif_value("workload.peak_concurrency", 1e7, 10, true, &v));
+	assert_false(advice_whatif_value("workload.peak_concurrency", 2e6, 10, true, &v));
+	/* 1 x 0.5 rounds back to 1: no change, so no suggestion. */
+	assert_false(advice_whatif_value("workload.peak_concurrency", 1, 0.5, true, &v));
+	assert_true(advice_whatif_value("workload.peak_concurrency", 3, 0.2, true, &v));
+	assert_true(v == 1);
+	assert_true(advice_whatif_value("workload.peak_concurrency", 150, 0.01, true, &v));
+	assert_true(v == 2);
+	assert_false(advice_whatif_value("workload.requests_per_second", 0.005, 0.1, true, &v));
+	assert_false(advice_whatif_value("workload.requests_per_second", 5e7, 5, true, &v));
+	assert_false(advice_whatif_value("workload.cpu_ms_per_request", 1e6, 10, true, &v));
+	assert_false(advice_whatif_value("workload.io_wait_fraction", 0.9, 2, true, &v));
+	assert_true(advice_whatif_value("workload.io_wait_fraction", 0.9, 0.5, true, &v));
+	assert_true(v == 0.45);
+}
+
+/* A profile at the edges of its ranges: every suggested change is a valid value. */
+static void test_advice_flips_within_range(void **state)
+{
+	struct world *w = *state;
+	const char *edge =
+		"version: 1\n"
+		"workload: {kind: mixed, peak_concurrency: 9000000, requests_per_second: 90000000,\n"
+		"           cpu_ms_per_request: 3000000, latency_p99_ms: 3500000}\n"
+		"team: {skills: {python: 5, go: 0, java: 5}}\n"
+		"priorities: {performance: 5, velocity: 0, team_fit: 0, ecosystem: 0, operations: 0}\n";
+
+	run(w, edge);
+	for (size_t i = 0; i < w->a.nflips; i++) {
+		const struct profile_range *r = profile_range_of(w->a.flips[i].input);
+
+		assert_non_null(r);
+		if (!profile_in_range(r, w->a.flips[i].to))
+			fail_msg("%s -> %g is out of range", w->a.flips[i].input, w->a.flips[i].to);
+		/* Lowering the only non-zero priority to 0 would make the profile invalid. */
+		if (strcmp(w->a.flips[i].input, "priorities.performance") == 0)
+			assert_true(w->a.flips[i].to > 0);
+	}
+}
+
 static void test_advice_accept_unknown_rule(void **state)
 {
 	struct world *w = *state;
@@ -319,6 +369,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advice_same_inputs_same_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_flips_really_flip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_accept_unknown_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_whatif_values_in_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_flips_within_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_accepted_rule_is_set_aside, setup, teardown),
 	};
 

@@ -190,6 +190,9 @@ static void test_rule_render_placeholders(void **state)
 static void test_rule_load_errors(void **state)
 {
 	expect_rule_error("rules:\n  - id: r1\n    descripton: d\n", 3, 5, "did you mean 'description'");
+	/* Bad UTF-8: the message names a rule file, not a profile. */
+	expect_rule_error(RULE_HEAD "    risk: caf\xe9 au lait\n", 6, 14,
+			  "(a rule file must be UTF-8 text)");
 	expect_rule_error(RULE_HEAD "    effects: [{runtime: x, criterion: speed, delta: 1}]\n", 6, 39,
 			  "unknown criterion 'speed'");
 	expect_rule_error(RULE_HEAD "    effects: [{runtime: x, criterion: velocity, delta: 9}]\n", 6, 56,
@@ -221,6 +224,63 @@ static void test_rule_load_errors(void **state)
 	expect_rule_error("rule: []\n", 1, 1, "unknown key 'rule'");
 }
 
+/* Root cause first: a misspelt required key is reported once, as unknown. */
+static void test_rule_typo_not_also_missing(void **state)
+{
+	struct ruleset rs;
+	struct diags d = DIAGS_INIT;
+
+	ruleset_init(&rs);
+	assert_int_equal(load_text(&rs, &d, "rules:\n  - id: r1\n    description: d\n"
+				   "    rationle: r\n    source: s\n    risk: k\n"
+				   "  - id: r2\n    description: d\n    rationale: r\n    source: s\n"
+				   "    effects: [{runtime: go, criterin: velocity, delta: 1}]\n"), -1);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.v[0].msg, "unknown key 'rationle' in a rule (did you mean 'rationale'?)");
+	assert_string_equal(d.v[1].msg, "unknown key 'criterin' in an effect (did you mean 'criterion'?)");
+	ruleset_release(&rs);
+	diags_release(&d);
+}
+
+/* Many rules: each found by id, a late duplicate names the first one's line. */
+static void test_rule_ids_many(void **state)
+{
+	struct ruleset rs;
+	struct diags d = DIAGS_INIT;
+	struct buf y = BUF_INIT;
+	const struct rule *r;
+	char want[128];
+
+	ruleset_init(&rs);
+	buf_adds(&y, "rules:\n");
+	for (int i = 0; i < 3000; i++)
+		buf_addf(&y, "  - id: r%d\n    description: d\n    rationale: r\n    source: s\n"
+			 "    risk: k\n", i);
+	buf_adds(&y, "  - id: r1234\n    description: d\n    rationale: r\n    source: s\n"
+		 "    risk: k\n");
+	assert_int_equal(load_text(&rs, &d, buf_str(&y)), -1);
+	assert_int_equal(rs.n, 3000);
+	assert_int_equal(d.n, 1);
+	/* r1234 starts on line 2 + 5 * 1234; its id is on that line. */
+	snprintf(want, sizeof want, "duplicate rule id 'r1234' (first defined at %s:%d)",
+		 rs.rules[0].file, 2 + 5 * 1234);
+	assert_string_equal(d.v[0].msg, want);
+	assert_int_equal(d.v[0].line, 2 + 5 * 3000);
+	for (int i = 0; i < 3000; i += 7) {
+		char id[16];
+
+		snprintf(id, sizeof id, "r%d", i);
+		r = ruleset_find(&rs, id);
+		assert_non_null(r);
+		assert_string_equal(r->id, id);
+	}
+	assert_null(ruleset_find(&rs, "r3000"));
+	assert_null(ruleset_find(&rs, "r"));
+	buf_release(&y);
+	ruleset_release(&rs);
+	diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +289,8 @@ int main(void)
 		cmocka_unit_test(test_rule_runaway_pattern_is_stopped),
 		cmocka_unit_test(test_rule_render_placeholders),
 		cmocka_unit_test(test_rule_load_errors),
+		cmocka_unit_test(test_rule_ids_many),
+		cmocka_unit_test(test_rule_typo_not_also_missing),
 	};
 
 	return cmocka_run_group_tests_name("rule", tests, NULL, NULL) != 0;
