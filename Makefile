@@ -38,7 +38,7 @@ TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 DATADIR  = $(PREFIX)/share/advisor
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -pthread \
-             -DADVISOR_VERSION='"$(VERSION)"' -DADVISOR_DATADIR='"$(DATADIR)"' \
+             -DADVISOR_VERSION='"$(VERSION)"' \
              -Iadvisor -Iprobes $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
@@ -59,13 +59,24 @@ TEST_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
-        uninstall clean format examples lint-md
+        install-files install-check uninstall clean format examples lint-md FORCE
 
 all: $(BUILD)/advisor
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The installed data folder is compiled into datadir.o alone, as the last
+# fallback (the binary looks beside itself first: bin/../share/advisor).
+# The object depends on a stamp holding the path, so a new PREFIX rebuilds
+# it without a make clean.
+PREFIX_STAMP = $(BUILD)/datadir-stamp
+$(PREFIX_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/obj/advisor/datadir.o: $(PREFIX_STAMP)
+$(BUILD)/obj/advisor/datadir.o: ALL_CFLAGS += -DADVISOR_DATADIR='"$(DATADIR)"'
 
 $(BUILD)/libadvisor.a: $(LIB_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
@@ -103,7 +114,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-nodeps
 
 check-nodeps: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit e2e lint-md
+	@$(MAKE) --no-print-directory unit e2e install-check lint-md
 
 # markdownlint (default rules) over the generated reports: the examples and
 # a report for every scenario.  markdownlint-cli comes from the npm registry
@@ -164,6 +175,12 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libadvisor.a
 		$(ALL_LDFLAGS) $(LIBS)
 
 install: all
+	@$(MAKE) --no-print-directory install-files
+
+# install-files copies what is built, without building: install-check uses
+# it to stage the binary under a prefix that was not compiled in, so the
+# binary must find its data beside itself.
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/knowledge
 	install -m 755 $(BUILD)/advisor $(DESTDIR)$(PREFIX)/bin/advisor
 	install -m 644 rules/*.yaml $(DESTDIR)$(DATADIR)/rules/
@@ -171,9 +188,20 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/advisor.1 $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 
+install-check: $(BUILD)/advisor
+	@rm -rf $(BUILD)/stage
+	@$(MAKE) --no-print-directory install-files DESTDIR=$(CURDIR)/$(BUILD)/stage PREFIX=/opt/x >/dev/null
+	@mkdir -p $(BUILD)/stage/run
+	@cd $(BUILD)/stage/run && env -u ADVISOR_DATADIR $(TEST_WRAP) ../opt/x/bin/advisor \
+		recommend $(CURDIR)/docs/examples/web-api.yaml --no-probes -o note.md && \
+		grep -q 'rules/' note.md && \
+		echo "install-check: staged install under /opt/x finds its data"
+
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/advisor $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+FORCE:
 
 format:
 	clang-format -i advisor/*.[ch] probes/*.[ch] tests/unit/*.c
