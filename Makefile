@@ -6,6 +6,7 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make valgrind   the whole test suite under valgrind
 #   make bench      benchmarks: probe fidelity against reference tools, rule speed
+#   make fuzz       every libFuzzer target for FUZZ_S seconds (clang), one at a time
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Quiet unless V=1.  Local overrides go in config.mak.
@@ -56,10 +57,15 @@ LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 MAIN_OBJ = $(BUILD)/obj/advisor/main.o
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN = $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_OBJ = $(patsubst %,$(BUILD)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS)) \
+           $(BUILD)/obj/tests/fuzz/fuzz.o
+DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
-        install-files install-check uninstall clean format examples lint-md FORCE
+        install-files install-check uninstall clean format examples lint-md \
+        fuzz fuzz-deps fuzz-build FORCE
 
 all: $(BUILD)/advisor
 
@@ -205,10 +211,47 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/advisor $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target NAME, built
+# with clang under build/fuzz and run for FUZZ_S seconds, one target at a
+# time; one line each, "fuzz NAME execs=N crashes=N".  Findings stay in
+# build/fuzz/NAME/ (docs/fuzzing.md tells how to replay them).
+FUZZ_S ?= 60
+FUZZ_SAN = fuzzer-no-link,address,undefined
+FUZZ_WRAP_cli = -Wl,--wrap=probe_run -Wl,--wrap=file_write_atomic
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=$(FUZZ_SAN) OPT='-O1 -g' fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		sh tests/fuzz/run.sh build/fuzz $$t $(FUZZ_S) || fail=1; \
+	done; exit $$fail
+
+fuzz-build: $(FUZZ_BIN)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/fuzz.o $(BUILD)/libadvisor.a
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS) $(FUZZ_WRAP_$*)
+
+# clang and its libFuzzer runtime (libclang-rt-VERSION-dev on Debian 12 and
+# later), installed when a trial link fails.
+fuzz-deps:
+	@mkdir -p build
+	@sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; export DEBIAN_FRONTEND=noninteractive; \
+	try() { printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+		clang -x c - -fsanitize=fuzzer,address,undefined -o build/.fuzz-try >/dev/null 2>&1; }; \
+	command -v clang >/dev/null 2>&1 || { echo "fuzz: installing clang"; \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq clang >/dev/null || exit 1; }; \
+	try || { v=$$(clang -dumpversion | cut -d. -f1); \
+		echo "fuzz: installing libFuzzer (libclang-rt-$$v-dev)"; \
+		$$sudo apt-get update -qq && \
+		{ $$sudo apt-get install -y -qq libclang-rt-$$v-dev >/dev/null 2>&1 || \
+		  $$sudo apt-get install -y -qq libclang-rt-dev >/dev/null; }; \
+		try || { echo "fuzz: clang -fsanitize=fuzzer does not link" >&2; exit 1; }; }; \
+	rm -f build/.fuzz-try
+
 FORCE:
 
 format:
-	clang-format -i advisor/*.[ch] probes/*.[ch] tests/unit/*.c
+	clang-format -i advisor/*.[ch] probes/*.[ch] tests/unit/*.c tests/fuzz/*.[ch]
 
 clean:
 	rm -rf build
