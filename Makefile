@@ -6,6 +6,7 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make valgrind   the whole test suite under valgrind
 #   make bench      benchmarks: probe fidelity against reference tools, rule speed
+#   make fuzz       every libFuzzer target for FUZZ_S seconds (clang), one at a time
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Quiet unless V=1.  Local overrides go in config.mak.
@@ -38,7 +39,7 @@ TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 DATADIR  = $(PREFIX)/share/advisor
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -pthread \
-             -DADVISOR_VERSION='"$(VERSION)"' -DADVISOR_DATADIR='"$(DATADIR)"' \
+             -DADVISOR_VERSION='"$(VERSION)"' \
              -Iadvisor -Iprobes $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
@@ -56,16 +57,32 @@ LIB_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 MAIN_OBJ = $(BUILD)/obj/advisor/main.o
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN = $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_OBJ = $(patsubst %,$(BUILD)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS)) \
+           $(BUILD)/obj/tests/fuzz/fuzz.o
+DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
-        uninstall clean format examples lint-md
+        install-files install-check uninstall clean format examples lint-md \
+        fuzz fuzz-deps fuzz-build FORCE
 
 all: $(BUILD)/advisor
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The installed data folder is compiled into datadir.o alone, as the last
+# fallback (the binary looks beside itself first: bin/../share/advisor).
+# The object depends on a stamp holding the path, so a new PREFIX rebuilds
+# it without a make clean.
+PREFIX_STAMP = $(BUILD)/datadir-stamp
+$(PREFIX_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/obj/advisor/datadir.o: $(PREFIX_STAMP)
+$(BUILD)/obj/advisor/datadir.o: ALL_CFLAGS += -DADVISOR_DATADIR='"$(DATADIR)"'
 
 $(BUILD)/libadvisor.a: $(LIB_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
@@ -103,16 +120,20 @@ check: deps
 	@$(MAKE) --no-print-directory check-nodeps
 
 check-nodeps: all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit e2e lint-md
+	@$(MAKE) --no-print-directory unit e2e install-check lint-md
 
 # markdownlint (default rules) over the generated reports: the examples and
-# a report for every scenario.  markdownlint-cli comes from the npm registry
-# into build/tools when it is not installed.
-MARKDOWNLINT = $(shell command -v markdownlint 2>/dev/null || echo build/tools/node_modules/.bin/markdownlint)
+# a report for every scenario.  The pinned markdownlint-cli is installed from
+# the npm registry into build/tools and used whatever else is on PATH (a newer
+# release adds rules the committed examples were not written against).
+MARKDOWNLINT_VERSION = 0.45.0
+MARKDOWNLINT = build/tools/node_modules/.bin/markdownlint
 lint-md: $(BUILD)/advisor
-	@[ -x "$(MARKDOWNLINT)" ] || { command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	@[ "$$($(MARKDOWNLINT) --version 2>/dev/null)" = "$(MARKDOWNLINT_VERSION)" ] || { \
+		command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 		$$sudo apt-get install -y -qq npm >/dev/null; }; \
-		npm install --prefix build/tools --no-audit --no-fund --silent markdownlint-cli@0.45.0; }
+		npm install --prefix build/tools --no-audit --no-fund --silent \
+			markdownlint-cli@$(MARKDOWNLINT_VERSION); }
 	@rm -rf $(BUILD)/lint && mkdir -p $(BUILD)/lint
 	@for f in tests/scenarios/*.yaml; do \
 		n=$$(basename $$f .yaml); \
@@ -164,6 +185,12 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libadvisor.a
 		$(ALL_LDFLAGS) $(LIBS)
 
 install: all
+	@$(MAKE) --no-print-directory install-files
+
+# install-files copies what is built, without building: install-check uses
+# it to stage the binary under a prefix that was not compiled in, so the
+# binary must find its data beside itself.
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/knowledge
 	install -m 755 $(BUILD)/advisor $(DESTDIR)$(PREFIX)/bin/advisor
 	install -m 644 rules/*.yaml $(DESTDIR)$(DATADIR)/rules/
@@ -171,12 +198,60 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/advisor.1 $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 
+install-check: $(BUILD)/advisor
+	@rm -rf $(BUILD)/stage
+	@$(MAKE) --no-print-directory install-files DESTDIR=$(CURDIR)/$(BUILD)/stage PREFIX=/opt/x >/dev/null
+	@mkdir -p $(BUILD)/stage/run
+	@cd $(BUILD)/stage/run && env -u ADVISOR_DATADIR $(TEST_WRAP) ../opt/x/bin/advisor \
+		recommend $(CURDIR)/docs/examples/web-api.yaml --no-probes -o note.md && \
+		grep -q 'rules/' note.md && \
+		echo "install-check: staged install under /opt/x finds its data"
+
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/advisor $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target NAME, built
+# with clang under build/fuzz and run for FUZZ_S seconds, one target at a
+# time; one line each, "fuzz NAME execs=N crashes=N".  Findings stay in
+# build/fuzz/NAME/ (docs/fuzzing.md tells how to replay them).
+FUZZ_S ?= 60
+FUZZ_SAN = fuzzer-no-link,address,undefined
+FUZZ_WRAP_cli = -Wl,--wrap=probe_run -Wl,--wrap=file_write_atomic
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=$(FUZZ_SAN) OPT='-O1 -g' fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		sh tests/fuzz/run.sh build/fuzz $$t $(FUZZ_S) || fail=1; \
+	done; exit $$fail
+
+fuzz-build: $(FUZZ_BIN)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/fuzz.o $(BUILD)/libadvisor.a
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS) $(FUZZ_WRAP_$*)
+
+# clang and its libFuzzer runtime (libclang-rt-VERSION-dev on Debian 12 and
+# later), installed when a trial link fails.
+fuzz-deps:
+	@mkdir -p build
+	@sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; export DEBIAN_FRONTEND=noninteractive; \
+	try() { printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+		clang -x c - -fsanitize=fuzzer,address,undefined -o build/.fuzz-try >/dev/null 2>&1; }; \
+	command -v clang >/dev/null 2>&1 || { echo "fuzz: installing clang"; \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq clang >/dev/null || exit 1; }; \
+	try || { v=$$(clang -dumpversion | cut -d. -f1); \
+		echo "fuzz: installing libFuzzer (libclang-rt-$$v-dev)"; \
+		$$sudo apt-get update -qq && \
+		{ $$sudo apt-get install -y -qq libclang-rt-$$v-dev >/dev/null 2>&1 || \
+		  $$sudo apt-get install -y -qq libclang-rt-dev >/dev/null; }; \
+		try || { echo "fuzz: clang -fsanitize=fuzzer does not link" >&2; exit 1; }; }; \
+	rm -f build/.fuzz-try
+
+FORCE:
+
 format:
-	clang-format -i advisor/*.[ch] probes/*.[ch] tests/unit/*.c
+	clang-format -i advisor/*.[ch] probes/*.[ch] tests/unit/*.c tests/fuzz/*.[ch]
 
 clean:
 	rm -rf build

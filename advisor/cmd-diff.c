@@ -61,25 +61,20 @@ static int check_entries(const char *path, json_t *j, struct diags *d)
 	return rc;
 }
 
-static int load(const char *path, json_t **out, struct diags *d)
+int diff_report_parse(const char *path, const char *src, size_t len, json_t **out,
+		      struct diags *d)
 {
 	json_error_t e;
-	char *src = NULL;
-	size_t len = 0;
 	json_t *j, *rec;
 	static const char *const need[] = { "recommendation", "ranking", "rules_fired" };
 
 	*out = NULL;
-	if (file_read(path, 64 * FILEIO_MAX_INPUT, &src, &len, d) < 0)
-		return -1;
 	j = json_loadb(src, len, JSON_REJECT_DUPLICATES, &e);
 	if (j == NULL) {
 		diag_add(d, DIAG_ERROR, path, src, len, e.line > 0 ? e.line : 1,
 			 e.column > 0 ? e.column : 1, "invalid JSON: %s", e.text);
-		free(src);
 		return -1;
 	}
-	free(src);
 	if (!json_is_object(j)) {
 		diag_add(d, DIAG_ERROR, path, NULL, 0, 1, 1, "not an advisor JSON report "
 			 "(expected an object)");
@@ -111,6 +106,20 @@ static int load(const char *path, json_t **out, struct diags *d)
 	}
 	*out = j;
 	return 0;
+}
+
+static int load(const char *path, json_t **out, struct diags *d)
+{
+	char *src = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (file_read(path, 64 * FILEIO_MAX_INPUT, &src, &len, d) < 0)
+		return -1;
+	rc = diff_report_parse(path, src, len, out, d);
+	free(src);
+	return rc;
 }
 
 static const char *str(json_t *o, const char *k)

@@ -41,6 +41,15 @@ extern const struct cmd_entry cmd_recommend_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_diff_entry;
 
+/*
+ * Parse src, the text of path, as the JSON report `diff` compares.  Returns
+ * 0 with *out set (the caller owns the reference), or -1 with a FILE:LINE:COL
+ * diagnostic in d.
+ */
+struct json_t;
+int diff_report_parse(const char *path, const char *src, size_t len, struct json_t **out,
+		      struct diags *d);
+
 /* NULL-terminated table of every command, in --help order. */
 extern const struct cmd_entry *const cmd_table[];
 

@@ -6,6 +6,7 @@
 #include "datadir.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,36 +38,69 @@ static void release_found(void)
 	free(found);
 }
 
-const char *datadir(void)
+/* Keep dir as the data folder when it holds rules/ and knowledge/. */
+static bool take(const char *dir)
+{
+	if (!has_data(dir))
+		return false;
+	found = xstrdup(dir);
+	return true;
+}
+
+/* bindir/../share/advisor, resolved so reports show a clean path. */
+static bool take_installed(const char *bindir)
+{
+	char *dir = xasprintf("%s/../share/advisor", bindir);
+	char *real = realpath(dir, NULL);
+	bool ok = real && take(real);
+
+	free(real);
+	free(dir);
+	return ok;
+}
+
+/*
+ * Beside the binary: PREFIX/bin/advisor -> PREFIX/share/advisor (installed,
+ * wherever the tree was copied), then build/advisor -> .. and
+ * build/san/advisor -> ../.. (the source tree).
+ */
+static bool from_exe(void)
 {
 	char exe[PATH_MAX];
-	ssize_t n;
+	char *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL || slash == exe)
+		return false;
+	*slash = '\0';
+	if (take_installed(exe))
+		return true;
+	for (int up = 0; up < 2; up++) {
+		slash = strrchr(exe, '/');
+		if (slash == NULL || slash == exe)
+			break;
+		*slash = '\0';
+		if (take(exe))
+			return true;
+	}
+	return false;
+}
+
+const char *datadir(void)
+{
 	const char *env = getenv("ADVISOR_DATADIR");
 
 	if (found)
 		return found;
 	atexit(release_found);
-	if (env && *env) {
+	if (env && *env)
 		found = xstrdup(env);
-		return found;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* build/advisor -> ..; build/san/advisor -> ../.. */
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-
-			if (slash == NULL || slash == exe)
-				break;
-			*slash = '\0';
-			if (up > 0 && has_data(exe)) {
-				found = xstrdup(exe);
-				return found;
-			}
-		}
-	}
-	found = xstrdup(ADVISOR_DATADIR);
+	else if (!from_exe())
+		found = xstrdup(ADVISOR_DATADIR);
 	return found;
 }
 

@@ -1,8 +1,11 @@
 /*
- * Where the rule base and the knowledge base live.  A binary built in the
- * source tree (build/advisor, build/san/advisor) finds them beside the
- * build folder; an installed one under ADVISOR_DATADIR (PREFIX/share/advisor).
- * The environment variable ADVISOR_DATADIR overrides both.
+ * Where the rule base and the knowledge base live, first match wins:
+ *   1. the environment variable ADVISOR_DATADIR;
+ *   2. beside the binary: BIN/../share/advisor, so an installed tree works
+ *      wherever it is copied (DESTDIR staging, a relocated prefix);
+ *   3. the source tree: build/advisor and build/san/advisor find rules/ and
+ *      knowledge/ one or two folders up;
+ *   4. the data folder compiled in at build time (PREFIX/share/advisor).
  */
 #ifndef ADVISOR_DATADIR_H
 #define ADVISOR_DATADIR_H

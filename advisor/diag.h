@@ -78,7 +78,7 @@ void diag_add(struct diags *d, enum diag_level level, const char *file,
 	      const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 void diag_vadd(struct diags *d, enum diag_level level, const char *file,
 	       const char *src, size_t srclen, int line, int col,
-	       const char *fmt, va_list ap);
+	       const char *fmt, va_list ap) __attribute__((format(printf, 8, 0)));
 
 /* Shorthand for an error with no source text and no place. */
 void diag_error(struct diags *d, const char *file, const char *fmt, ...)

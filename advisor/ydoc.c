@@ -32,6 +32,8 @@ void ydoc_place(const struct ydoc *y, const yaml_node_t *n, int *line, int *col)
 }
 
 static void vreport(struct ydoc *y, struct diags *d, enum diag_level lvl, int line,
+		    int col, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void vreport(struct ydoc *y, struct diags *d, enum diag_level lvl, int line,
 		    int col, const char *fmt, va_list ap)
 {
 	size_t before = d->n;

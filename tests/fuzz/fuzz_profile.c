@@ -1,0 +1,20 @@
+/*
+ * Fuzz the profile loader: YAML parsing (ydoc), validation of every field,
+ * and the diagnostic printer, from memory.
+ */
+#include "fuzz.h"
+
+#include "profile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct profile p;
+	struct diags d = DIAGS_INIT;
+
+	profile_init(&p);
+	profile_load(&p, "fuzz.yaml", (const char *)data, size, NULL, &d);
+	diags_print(&d, fuzz_devnull());
+	profile_release(&p);
+	diags_release(&d);
+	return 0;
+}
