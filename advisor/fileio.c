@@ -307,12 +307,47 @@ static int write_fd(int fd, const char *data, size_t len, const char *shown, str
 	return 0;
 }
 
+/*
+ * Where an output named path would go: *target after its links, *fd when
+ * that is a descriptor advisor holds (else -1), and *st with *exists when
+ * the target is there.  A folder, a block device and a name that cannot be
+ * resolved are errors.  The caller frees *target.
+ */
+static int resolve_output(const char *path, char **target, int *fd, struct stat *st,
+			  bool *exists, struct diags *d)
+{
+	*exists = false;
+	*target = follow_links(path, fd);
+	if (*target == NULL) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (*fd >= 0)
+		return 0;
+	if (lstat(*target, st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+	} else if (S_ISDIR(st->st_mode)) {
+		diag_error(d, path, "cannot write '%s': Is a directory", path);
+	} else if (S_ISBLK(st->st_mode)) {
+		diag_error(d, path, "cannot write '%s': a block device is never written", path);
+	} else {
+		*exists = true;
+		return 0;
+	}
+	free(*target);
+	*target = NULL;
+	return -1;
+}
+
 int file_write_atomic(const char *path, const char *data, size_t len,
 		      bool overwrite, struct diags *d)
 {
 	struct stat st;
 	char *target;
-	int fd = -1, rc = -1;
+	bool exists;
+	int fd = -1, rc;
 
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -321,18 +356,12 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 		}
 		return 0;
 	}
-	target = follow_links(path, &fd);
-	if (target == NULL) {
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+	if (resolve_output(path, &target, &fd, &st, &exists, d) < 0)
 		return -1;
-	}
 	if (fd >= 0) {
 		rc = write_fd(fd, data, len, path, d);
-	} else if (lstat(target, &st) < 0) {
-		if (errno == ENOENT)
-			rc = replace_file(target, NULL, data, len, overwrite, path, d);
-		else
-			diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+	} else if (!exists) {
+		rc = replace_file(target, NULL, data, len, overwrite, path, d);
 	} else if (S_ISREG(st.st_mode)) {
 		if (!overwrite) {
 			diag_error(d, path, "'%s' already exists (use --force to overwrite it)", path);
@@ -340,10 +369,6 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 		} else {
 			rc = replace_file(target, &st, data, len, overwrite, path, d);
 		}
-	} else if (S_ISDIR(st.st_mode)) {
-		diag_error(d, path, "cannot write '%s': Is a directory", path);
-	} else if (S_ISBLK(st.st_mode)) {
-		diag_error(d, path, "cannot write '%s': a block device is never written", path);
 	} else {
 		rc = write_direct(target, st.st_mode, data, len, path, d);
 	}
@@ -356,31 +381,17 @@ int file_output_ready(const char *path, struct diags *d)
 	struct stat st;
 	char *target, *dircopy;
 	const char *dir;
+	bool exists;
 	int fd = -1, rc = 0;
 
 	if (strcmp(path, "-") == 0)
 		return 0;
-	target = follow_links(path, &fd);
-	if (target == NULL) {
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+	if (resolve_output(path, &target, &fd, &st, &exists, d) < 0)
 		return -1;
-	}
-	if (fd >= 0) {
+	/* Descriptors, devices, FIFOs and sockets are written in place. */
+	if (fd >= 0 || (exists && !S_ISREG(st.st_mode))) {
 		free(target);
 		return 0;
-	}
-	if (lstat(target, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			diag_error(d, path, "cannot write '%s': Is a directory", path);
-			rc = -1;
-		} else if (S_ISBLK(st.st_mode)) {
-			diag_error(d, path, "cannot write '%s': a block device is never written", path);
-			rc = -1;
-		}
-		if (rc < 0 || !S_ISREG(st.st_mode)) {
-			free(target);
-			return rc;
-		}
 	}
 	/* A new or replaced file is made in its folder: that folder must take it. */
 	dircopy = xstrdup(target);
