@@ -131,10 +131,11 @@ static char *excerpt(const char *line, size_t len, int col, int *caret)
 
 void diag_attach_source(struct diag *g, const char *src, size_t srclen, int line)
 {
-	const char *p = src, *end = src + srclen, *eol;
+	const char *p = src, *end, *eol;
 
 	if (src == NULL || line < 1)
 		return;
+	end = src + srclen;
 	for (int cur = 1; cur < line; cur++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 

@@ -79,6 +79,9 @@ cli)
 	exit 2 ;;
 esac
 
+# Inputs that once crashed a target are replayed first, every run.
+seed tests/fuzz/regress/"$target"/*
+
 findings() {
 	find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o \
 		-name 'oom-*' -o -name 'leak-*' \) | wc -l

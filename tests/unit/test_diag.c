@@ -66,6 +66,19 @@ static void test_diag_short_line(void **state)
 	diags_release(&d);
 }
 
+/* A place with no source text prints no source line (found by fuzzing). */
+static void test_diag_no_source(void **state)
+{
+	struct diags d = DIAGS_INIT;
+	char *out;
+
+	diag_add(&d, DIAG_ERROR, "r.json", NULL, 0, 3, 4, "bad");
+	out = printed(&d);
+	assert_string_equal(out, "r.json:3:4: error: bad\n");
+	free(out);
+	diags_release(&d);
+}
+
 /* Columns count characters: 'é' and '…' are one column each. */
 static void test_diag_utf8_caret(void **state)
 {
@@ -210,6 +223,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diag_short_line),
+		cmocka_unit_test(test_diag_no_source),
 		cmocka_unit_test(test_diag_utf8_caret),
 		cmocka_unit_test(test_diag_tabs_and_controls),
 		cmocka_unit_test(test_diag_far_column),
