@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "fileio.h"
 #include "jsonpos.h"
+#include "suggest.h"
 #include "text.h"
 #include "xalloc.h"
 

@@ -38,9 +38,9 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cmd.h"
 #include "fileio.h"
 #include "probes.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 /* ---- the probe table ---------------------------------------------------- */

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cmd.h"
 #include "fileio.h"
+#include "suggest.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
