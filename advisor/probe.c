@@ -40,6 +40,7 @@
 #include "buf.h"
 #include "fileio.h"
 #include "probes.h"
+#include "util.h"
 #include "suggest.h"
 #include "xalloc.h"
 
@@ -63,7 +64,7 @@ static const char *const probe_family_names[] = {
 	"threads", "processes", "coroutines", "event-loop", "gil", "runtime",
 };
 
-#define PROBE_NFAMILIES (sizeof probe_families / sizeof probe_families[0])
+#define PROBE_NFAMILIES ARRAY_SIZE(probe_families)
 
 size_t probe_count(void)
 {

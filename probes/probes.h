@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util.h"	/* ARRAY_SIZE, for each family's table count */
+
 #define PROBE_MAX_SAMPLES 2000
 
 struct probe_ctx {
