@@ -65,7 +65,7 @@ DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
         install-files install-check uninstall clean format examples lint-md \
-        fuzz fuzz-deps fuzz-build FORCE
+        fuzz fuzz-deps fuzz-build layers FORCE
 
 all: $(BUILD)/advisor
 
@@ -119,8 +119,18 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory check-nodeps
 
-check-nodeps: all $(TEST_BIN)
+check-nodeps: layers all $(TEST_BIN)
 	@$(MAKE) --no-print-directory unit e2e install-check lint-md
+
+# The core never reaches up into the command layer: only main.c, cmd.c and
+# cmd-*.c may include cmd.h (suggest.h and diag.h serve the core).
+CORE_SRC = $(filter-out advisor/main.c advisor/cmd.c advisor/cmd-%.c advisor/cmd.h, \
+	     $(wildcard advisor/*.[ch] probes/*.[ch]))
+layers:
+	@bad=$$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]cmd\.h[">]' $(CORE_SRC)); \
+	if [ -n "$$bad" ]; then \
+		echo "layers: core modules must not include cmd.h:" $$bad >&2; exit 1; \
+	fi
 
 # markdownlint (default rules) over the generated reports: the examples and
 # a report for every scenario.  The pinned markdownlint-cli is installed from

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

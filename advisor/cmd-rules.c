@@ -12,6 +12,7 @@
 #include "datadir.h"
 #include "engine.h"
 #include "md.h"
+#include "util.h"
 #include "xalloc.h"
 
 enum { OPT_RULES = 1, OPT_KNOWLEDGE };
@@ -113,7 +114,7 @@ static int cmd_rules(int argc, char **argv)
 	}
 	sub = o.operands[0];
 	if (strcmp(sub, "list") && strcmp(sub, "lint") && strcmp(sub, "show")) {
-		const char *s = suggest(sub, subcommands, 3);
+		const char *s = suggest(sub, subcommands, ARRAY_SIZE(subcommands));
 
 		rc = s ? cmd_usage_error("rules", "unknown subcommand '%s' (did you mean '%s'?)", sub, s)
 		       : cmd_usage_error("rules", "unknown subcommand '%s' (list, lint, show)", sub);

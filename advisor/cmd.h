@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "suggest.h"
 
 #ifndef ADVISOR_VERSION
 #define ADVISOR_VERSION "0.1.0"
@@ -139,10 +140,5 @@ struct probe_progress_state {
 struct probe_result;
 void probe_progress(void *arg, size_t index, size_t count, const char *name,
 		    const struct probe_result *r, const char *skip_reason);
-
-/* Closest candidate to word by edit distance, or NULL when none is close. */
-const char *suggest(const char *word, const char *const *candidates, size_t n);
-/* " (did you mean 'x'?)" for the closest candidate, or "": the caller frees it. */
-char *suggest_hint(const char *word, const char *const *candidates, size_t n);
 
 #endif

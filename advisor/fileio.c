@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "util.h"
 #include "xalloc.h"
 
 int file_read(const char *path, size_t cap, char **out, size_t *len, struct diags *d)
@@ -126,7 +127,7 @@ static int fd_name(const char *p)
 	snprintf(own, sizeof own, "/proc/%ld/fd/", (long)getpid());
 	if (strncmp(p, own, strlen(own)) == 0)
 		num = p + strlen(own);
-	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes && num == NULL; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes) && num == NULL; i++)
 		if (strncmp(p, prefixes[i], strlen(prefixes[i])) == 0)
 			num = p + strlen(prefixes[i]);
 	if (num == NULL || *num < '0' || *num > '9')

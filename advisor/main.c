@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "util.h"
 
 static int finish(int rc)
 {
@@ -45,7 +46,7 @@ static int unknown_command(const char *word, bool with_help)
 static int unknown_option(const char *word)
 {
 	static const char *const names[] = { "--quiet", "--help", "--version" };
-	char *hint = suggest_hint(word, names, sizeof names / sizeof *names);
+	char *hint = suggest_hint(word, names, ARRAY_SIZE(names));
 	int rc = cmd_usage_error(NULL, "unknown option '%s'%s", word, hint);
 
 	free(hint);

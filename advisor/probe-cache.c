@@ -18,10 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "fileio.h"
 #include "jsonpos.h"
+#include "suggest.h"
 #include "text.h"
+#include "util.h"
 #include "xalloc.h"
 
 #define PV_MAX_DEPTH 8
@@ -369,7 +370,7 @@ static double unit_max(const struct pvalid *v, const char *unit, bool *positive,
 		       size_t whylen)
 {
 	*positive = false;
-	for (size_t i = 0; unit && i < sizeof unit_bounds / sizeof unit_bounds[0]; i++) {
+	for (size_t i = 0; unit && i < ARRAY_SIZE(unit_bounds); i++) {
 		const struct unit_bound *b = &unit_bounds[i];
 
 		if (strcmp(unit, b->unit) != 0)

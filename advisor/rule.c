@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cmd.h"
 #include "fileio.h"
+#include "suggest.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
@@ -285,15 +285,141 @@ static void compile_pattern(struct rfile *f, yaml_node_t *vn, struct cond *c)
 	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
 }
 
-static void load_leaf(struct rfile *f, yaml_node_t *n, struct cond *c)
+/*
+ * A condition's parts, once its field and operator are known: what the
+ * operand parsers need.
+ */
+struct leaf {
+	yaml_node_t *opn;		/* the operator key */
+	yaml_node_t *vn;		/* the operand */
+	const char *op;			/* the operator's name */
+	const char *name;		/* the field's name */
+	const struct field_def *fd;	/* the field */
+};
+
+/* A number: lt le gt ge. */
+static void operand_number(struct rfile *f, const struct leaf *l, struct cond *c)
 {
-	yaml_node_t *fn = ydoc_get(&f->y, n, "field");
-	yaml_node_t *opn = NULL, *vn = NULL;
-	const struct field_def *fd;
-	const char *name;
+	if (!scalar_is_number(l->vn, &c->num)) {
+		err(f, l->vn, "'%s' needs a number", l->op);
+		return;
+	}
+	c->is_num = true;
+}
+
+/* One word or text: has, and the text and word cases of eq and ne. */
+static int operand_string(struct rfile *f, const struct leaf *l, struct cond *c)
+{
+	const char *s;
+
+	if (ydoc_string(&f->y, f->d, l->vn, l->op, &s) < 0) {
+		f->errors++;
+		return -1;
+	}
+	c->str = xstrdup(s);
+	return 0;
+}
+
+static void operand_word(struct rfile *f, const struct leaf *l, struct cond *c)
+{
+	operand_string(f, l, c);
+}
+
+/* A value of the field's own type: eq and ne. */
+static void operand_equal(struct rfile *f, const struct leaf *l, struct cond *c)
+{
+	bool b;
+
+	switch (l->fd->type) {
+	case F_NUM:
+		if (!scalar_is_number(l->vn, &c->num)) {
+			err(f, l->vn, "'%s' is a number; compare it with a number", l->name);
+			return;
+		}
+		c->is_num = true;
+		break;
+	case F_BOOL:
+		if (ydoc_bool(&f->y, f->d, l->vn, l->name, &b) < 0) {
+			f->errors++;
+			return;
+		}
+		c->num = b;
+		c->is_num = true;
+		break;
+	case F_LIST:
+		err(f, l->opn, "'%s' is a list: use has or has_any", l->name);
+		break;
+	default:
+		operand_string(f, l, c);
+		break;
+	}
+}
+
+/* A list of at least one word: in, has_any. */
+static void operand_words(struct rfile *f, const struct leaf *l, struct cond *c)
+{
+	const yaml_node_t *vn = l->vn;
+
+	if (ydoc_expect_seq(&f->y, f->d, l->vn, l->op) < 0) {
+		f->errors++;
+		return;
+	}
+	for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
+		const char *s;
+
+		if (ydoc_string(&f->y, f->d, yaml_document_get_node(&f->y.doc, *it), l->op, &s) < 0) {
+			f->errors++;
+			return;
+		}
+		strlist_push(&c->list, s);
+	}
+	if (c->list.n == 0)
+		err(f, l->vn, "'%s' needs at least one word", l->op);
+}
+
+/* A PCRE2 pattern, compiled here so that a bad one is found at load: matches. */
+static void operand_pattern(struct rfile *f, const struct leaf *l, struct cond *c)
+{
+	if (operand_string(f, l, c) == 0)
+		compile_pattern(f, l->vn, c);
+}
+
+#define FT(t) (1u << (t))
+#define FT_ANY (FT(F_NUM) | FT(F_WORD) | FT(F_TEXT) | FT(F_LIST) | FT(F_BOOL))
+
+/*
+ * The operators: the field types each applies to, what it tests (said
+ * when the field is of another type), and the parser of its operand.
+ */
+static const struct op_def {
+	unsigned types;
+	const char *tests;	/* NULL when it applies to every type */
+	void (*operand)(struct rfile *f, const struct leaf *l, struct cond *c);
+} op_defs[] = {
+	[OP_EQ] = { FT_ANY, NULL, operand_equal },
+	[OP_NE] = { FT_ANY, NULL, operand_equal },
+	[OP_LT] = { FT(F_NUM), "compares numbers", operand_number },
+	[OP_LE] = { FT(F_NUM), "compares numbers", operand_number },
+	[OP_GT] = { FT(F_NUM), "compares numbers", operand_number },
+	[OP_GE] = { FT(F_NUM), "compares numbers", operand_number },
+	[OP_IN] = { FT(F_WORD), "tests a word", operand_words },
+	[OP_HAS] = { FT(F_LIST), "tests a list", operand_word },
+	[OP_HAS_ANY] = { FT(F_LIST), "tests a list", operand_words },
+	[OP_MATCHES] = { FT(F_TEXT) | FT(F_WORD), "tests text", operand_pattern },
+};
+_Static_assert(N(op_defs) == OP__COUNT, "one row per enum cond_op");
+
+/*
+ * Find the one operator key of condition n (every key but 'field'): set
+ * c->op, *opn and *vn.  Returns -1 after reporting an unknown key or a
+ * second operator; 0 otherwise, with *opn NULL when there is none.
+ */
+static int leaf_operator(struct rfile *f, yaml_node_t *n, struct cond *c, yaml_node_t **opn,
+			 yaml_node_t **vn)
+{
 	int nops = 0;
 
-	c->kind = COND_LEAF;
+	*opn = *vn = NULL;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *kn = yaml_document_get_node(&f->y.doc, p->key);
 		const char *k = ydoc_scalar(kn);
@@ -316,143 +442,62 @@ static void load_leaf(struct rfile *f, yaml_node_t *n, struct cond *c)
 				err(f, kn, "unknown key '%s' in a condition (expected field and one of "
 				    "eq ne lt le gt ge in has has_any matches, or all/any/not)",
 				    k ? k : "?");
-			return;
+			return -1;
 		}
 		if (++nops > 1) {
 			err(f, kn, "a condition has exactly one operator");
-			return;
+			return -1;
 		}
-		opn = kn;
-		vn = yaml_document_get_node(&f->y.doc, p->value);
+		*opn = kn;
+		*vn = yaml_document_get_node(&f->y.doc, p->value);
 	}
+	return 0;
+}
+
+/*
+ * A leaf condition: a field, one operator and its operand.  The field
+ * must exist and be of a type the operator applies to (op_defs); the
+ * operand's parser checks the rest.  Errors are counted in f.
+ */
+static void load_leaf(struct rfile *f, yaml_node_t *n, struct cond *c)
+{
+	yaml_node_t *fn = ydoc_get(&f->y, n, "field");
+	const struct op_def *od;
+	struct leaf l;
+
+	memset(&l, 0, sizeof l);
+	c->kind = COND_LEAF;
+	if (leaf_operator(f, n, c, &l.opn, &l.vn) < 0)
+		return;
 	if (fn == NULL) {
 		err(f, n, "a condition needs a 'field'");
 		return;
 	}
-	if (opn == NULL) {
+	if (l.opn == NULL) {
 		err(f, n, "a condition needs an operator (eq ne lt le gt ge in has has_any matches)");
 		return;
 	}
-	if (ydoc_string(&f->y, f->d, fn, "field", &name) < 0) {
+	if (ydoc_string(&f->y, f->d, fn, "field", &l.name) < 0) {
 		f->errors++;
 		return;
 	}
-	fd = field_def(name);
-	if (fd == NULL) {
-		unknown_field(f, fn, name);
+	l.fd = field_def(l.name);
+	if (l.fd == NULL) {
+		unknown_field(f, fn, l.name);
 		return;
 	}
-	c->field = xstrdup(name);
-	if (rule_field_is_candidate(name))
+	c->field = xstrdup(l.name);
+	if (rule_field_is_candidate(l.name))
 		f->candidate = true;
-	ydoc_place(&f->y, vn, &c->line, &c->col);
-	switch (c->op) {
-	case OP_LT:
-	case OP_LE:
-	case OP_GT:
-	case OP_GE:
-		if (fd->type != F_NUM) {
-			err(f, opn, "'%s' compares numbers, but '%s' is %s", cond_op_names[c->op],
-			    name, type_name(fd->type));
-			return;
-		}
-		if (!scalar_is_number(vn, &c->num)) {
-			err(f, vn, "'%s' needs a number", cond_op_names[c->op]);
-			return;
-		}
-		c->is_num = true;
-		break;
-	case OP_EQ:
-	case OP_NE:
-		if (fd->type == F_NUM) {
-			if (!scalar_is_number(vn, &c->num)) {
-				err(f, vn, "'%s' is a number; compare it with a number", name);
-				return;
-			}
-			c->is_num = true;
-		} else if (fd->type == F_BOOL) {
-			bool b;
-
-			if (ydoc_bool(&f->y, f->d, vn, name, &b) < 0) {
-				f->errors++;
-				return;
-			}
-			c->num = b;
-			c->is_num = true;
-		} else if (fd->type == F_LIST) {
-			err(f, opn, "'%s' is a list: use has or has_any", name);
-			return;
-		} else {
-			const char *s;
-
-			if (ydoc_string(&f->y, f->d, vn, cond_op_names[c->op], &s) < 0) {
-				f->errors++;
-				return;
-			}
-			c->str = xstrdup(s);
-		}
-		break;
-	case OP_IN:
-	case OP_HAS_ANY:
-		if (c->op == OP_IN && fd->type != F_WORD) {
-			err(f, opn, "'in' tests a word, but '%s' is %s", name, type_name(fd->type));
-			return;
-		}
-		if (c->op == OP_HAS_ANY && fd->type != F_LIST) {
-			err(f, opn, "'has_any' tests a list, but '%s' is %s", name, type_name(fd->type));
-			return;
-		}
-		if (ydoc_expect_seq(&f->y, f->d, vn, cond_op_names[c->op]) < 0) {
-			f->errors++;
-			return;
-		}
-		for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
-			const char *s;
-
-			if (ydoc_string(&f->y, f->d, yaml_document_get_node(&f->y.doc, *it),
-					cond_op_names[c->op], &s) < 0) {
-				f->errors++;
-				return;
-			}
-			strlist_push(&c->list, s);
-		}
-		if (c->list.n == 0)
-			err(f, vn, "'%s' needs at least one word", cond_op_names[c->op]);
-		break;
-	case OP_HAS:
-		if (fd->type != F_LIST) {
-			err(f, opn, "'has' tests a list, but '%s' is %s", name, type_name(fd->type));
-			return;
-		}
-		{
-			const char *s;
-
-			if (ydoc_string(&f->y, f->d, vn, "has", &s) < 0) {
-				f->errors++;
-				return;
-			}
-			c->str = xstrdup(s);
-		}
-		break;
-	case OP_MATCHES:
-		if (fd->type != F_TEXT && fd->type != F_WORD) {
-			err(f, opn, "'matches' tests text, but '%s' is %s", name, type_name(fd->type));
-			return;
-		}
-		{
-			const char *s;
-
-			if (ydoc_string(&f->y, f->d, vn, "matches", &s) < 0) {
-				f->errors++;
-				return;
-			}
-			c->str = xstrdup(s);
-			compile_pattern(f, vn, c);
-		}
-		break;
-	default:
-		break;
+	ydoc_place(&f->y, l.vn, &c->line, &c->col);
+	od = &op_defs[c->op];
+	l.op = cond_op_names[c->op];
+	if (!(od->types & FT(l.fd->type))) {
+		err(f, l.opn, "'%s' %s, but '%s' is %s", l.op, od->tests, l.name,
+		    type_name(l.fd->type));
+		return;
 	}
+	od->operand(f, &l, c);
 }
 
 static int load_cond(struct rfile *f, yaml_node_t *n, struct cond *c, int depth)

@@ -8,8 +8,8 @@
 #include <strings.h>
 #include <ctype.h>
 
-#include "cmd.h"
 #include "xalloc.h"
+#include "suggest.h"
 
 static size_t min3(size_t a, size_t b, size_t c)
 {

@@ -15,8 +15,8 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "cmd.h"
 #include "strmap.h"
+#include "suggest.h"
 #include "text.h"
 #include "xalloc.h"
 

@@ -730,4 +730,4 @@ const struct probe_def probe_coroutines_table[] = {
 	{ "coro.mem_parked", "coroutines", "KiB", coro_mem_probe, 1.0, 0, NULL },
 	{ "coro.speedup", "coroutines", "x", coro_speedup_probe, 2.0, 0, NULL },
 };
-const size_t probe_coroutines_count = sizeof probe_coroutines_table / sizeof probe_coroutines_table[0];
+const size_t probe_coroutines_count = ARRAY_SIZE(probe_coroutines_table);

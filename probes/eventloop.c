@@ -133,4 +133,4 @@ const struct probe_def probe_eventloop_table[] = {
 	{ "loop.events_per_s", "event-loop", "events/s", loop_events, 1.0, 0, NULL },
 	{ "loop.timer_lag", "event-loop", "ms", loop_timer_lag, 1.0, 0, NULL },
 };
-const size_t probe_eventloop_count = sizeof probe_eventloop_table / sizeof probe_eventloop_table[0];
+const size_t probe_eventloop_count = ARRAY_SIZE(probe_eventloop_table);

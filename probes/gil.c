@@ -127,4 +127,4 @@ const struct probe_def probe_gil_table[] = {
 	{ "gil.speedup.short_hold", "gil", "x", gil_short, 1.0, 0, NULL },
 	{ "gil.speedup.long_hold", "gil", "x", gil_long, 1.5, 0, NULL },
 };
-const size_t probe_gil_count = sizeof probe_gil_table / sizeof probe_gil_table[0];
+const size_t probe_gil_count = ARRAY_SIZE(probe_gil_table);

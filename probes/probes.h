@@ -1,6 +1,7 @@
 /*
- * Internal interface between the probe runner (advisor/probe.c) and the
- * probe families (one probes/FAMILY.c file each).
+ * Internal interface between the probe runner (advisor/probe-run.c and
+ * advisor/probe-sandbox.c) and the probe families (one probes/FAMILY.c
+ * file each).
  *
  * Every probe runs in a child process of its own that the runner forks, in
  * a process group of its own: the runner can kill the whole group when the
@@ -8,8 +9,8 @@
  * its process (CPU affinity, signal dispositions, threads, memory) vanishes
  * with it.  A probe function takes samples with probe_sample() until
  * probe_more() says its share of the budget is spent, or gives up with
- * probe_skip().  Each family exports one table of rows; the runner
- * concatenates them in a fixed order.
+ * probe_skip().  Each family exports one table of rows; the probe table
+ * (advisor/probe-table.c) concatenates them in a fixed order.
  */
 #ifndef ADVISOR_PROBES_H
 #define ADVISOR_PROBES_H
@@ -17,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "util.h"	/* ARRAY_SIZE, for each family's table count */
 
 #define PROBE_MAX_SAMPLES 2000
 

@@ -252,4 +252,4 @@ const struct probe_def probe_processes_table[] = {
 	{ "process.mem_worker", "processes", "KiB", proc_mem_worker, 1.0, 0, NULL },
 	{ "process.speedup", "processes", "x", proc_speedup, 2.0, 0, NULL },
 };
-const size_t probe_processes_count = sizeof probe_processes_table / sizeof probe_processes_table[0];
+const size_t probe_processes_count = ARRAY_SIZE(probe_processes_table);

@@ -294,4 +294,4 @@ const struct probe_def probe_runtime_table[] = {
 	{ "runtime.java.thread_spawn", "runtime", "us", rt_java, 2.0, 0.9, "java" },
 	{ "runtime.go.spawn", "runtime", "us", rt_go, 2.0, 3.5, "go" },
 };
-const size_t probe_runtime_count = sizeof probe_runtime_table / sizeof probe_runtime_table[0];
+const size_t probe_runtime_count = ARRAY_SIZE(probe_runtime_table);

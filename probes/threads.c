@@ -264,4 +264,4 @@ const struct probe_def probe_threads_table[] = {
 	{ "thread.mem_parked", "threads", "KiB", thr_mem_parked, 1.0, 0, NULL },
 	{ "thread.speedup", "threads", "x", thr_speedup, 2.0, 0, NULL },
 };
-const size_t probe_threads_count = sizeof probe_threads_table / sizeof probe_threads_table[0];
+const size_t probe_threads_count = ARRAY_SIZE(probe_threads_table);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "util.h"
 
 static void expect_text(const char *in, const char *want)
 {
@@ -77,7 +78,7 @@ static void test_md_shell_word(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct buf b = BUF_INIT;
 
 		md_shell_word(&b, cases[i].in);
