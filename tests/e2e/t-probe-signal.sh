@@ -26,10 +26,18 @@ for sig in INT TERM; do
 	[ $sig = TERM ] && want=143
 	TMPDIR="$work/tmp" $ADVISOR probe --budget 5 -q -o "$work/out.json" &
 	pid=$!
-	sleep 1.5
+	# Wait until a probe process is running: between two probes there is
+	# none, so look again every 0.1 s (at most 3 s) rather than once.
+	sleep 1
 	kids=$(descendants $pid)
+	tries=0
+	while [ -z "$kids" ] && [ $tries -lt 30 ]; do
+		sleep 0.1
+		kids=$(descendants $pid)
+		tries=$((tries + 1))
+	done
 	if [ -z "$kids" ]; then
-		echo "SIG$sig: no probe process was running after 1.5 s"
+		echo "SIG$sig: no probe process was running within 4 s"
 		fail=1
 	fi
 	kill -$sig $pid
