@@ -1129,14 +1129,16 @@ static void reasons(struct advice *a)
 	}
 }
 
+const char *const risk_kind_names[] = { "rule", "capacity", "close-call", "assumed-inputs" };
+_Static_assert(N(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
+
 static struct advice_risk *add_risk(struct advice *a, size_t *cap, enum risk_kind kind,
-				    const char *title, char *text, char *mitigation)
+				    char *text, char *mitigation)
 {
 	struct advice_risk *r = XPUSH(a->risks, a->nrisks, *cap);
 
 	r->kind = kind;
 	r->fired = 0;
-	r->title = title;
 	r->text = text;
 	r->mitigation = mitigation;
 	return r;
@@ -1167,31 +1169,30 @@ static void risks(struct advice *a)
 		const struct fired_rule *f = &a->fired[i];
 
 		if (f->risk && f->on_winner)
-			add_risk(a, &cap, RISK_RULE, NULL, xstrdup(f->risk),
+			add_risk(a, &cap, RISK_RULE, xstrdup(f->risk),
 				 xstrdup(f->rule->mitigation ? f->rule->mitigation : "none stated."))
 				->fired = i;
 	}
 	if (!w->cap.meets_target && w->cap.instances_needed > 0)
-		add_risk(a, &cap, RISK_CAPACITY, "capacity",
+		add_risk(a, &cap, RISK_CAPACITY,
 			 xasprintf("The plan has %d instance%s but the estimate needs %d (%s).",
 				   planned, planned == 1 ? "" : "s", w->cap.instances_needed,
 				   w->cap.limit),
 			 xasprintf("plan for %d instances, or reduce CPU per request.",
 				   w->cap.instances_needed));
 	else if (!w->cap.meets_target)
-		add_risk(a, &cap, RISK_CAPACITY, "capacity",
+		add_risk(a, &cap, RISK_CAPACITY,
 			 xasprintf("No instance count meets the target (%s).", w->cap.limit),
 			 xstrdup("revisit the latency budget or the work per request."));
 	if (a->confidence < 0.6)
-		add_risk(a, &cap, RISK_CLOSE_CALL, "a close call",
+		add_risk(a, &cap, RISK_CLOSE_CALL,
 			 xstrdup("The top candidates are within a few tenths of a point."),
 			 xstrdup("prototype the riskiest path in the top two and measure before "
 				 "committing."));
 	if (a->nassumed_inputs) {
 		char *words = assumed_words(a);
 
-		add_risk(a, &cap, RISK_ASSUMED, "the advice rests on assumed inputs (see Profile)",
-			 xstrdup(""), xasprintf("state %s in the profile.", words));
+		add_risk(a, &cap, RISK_ASSUMED, xstrdup(""), xasprintf("state %s in the profile.", words));
 		free(words);
 	}
 }

@@ -92,14 +92,17 @@ enum risk_kind {
 	RISK_CAPACITY,		/* the plan has fewer instances than the winner needs */
 	RISK_CLOSE_CALL,	/* low confidence */
 	RISK_ASSUMED,		/* key inputs took their defaults */
+	RISK__COUNT
 };
 
-/* A risk of the winner, plain text (renderers escape it). */
+/* JSON names of the kinds: "rule", "capacity", "close-call", "assumed-inputs". */
+extern const char *const risk_kind_names[];
+
+/* A risk of the winner, plain text (renderers escape it and label the kind). */
 struct advice_risk {
 	enum risk_kind kind;
 	size_t fired;		/* RISK_RULE: index into advice.fired */
-	const char *title;	/* what it is about, for the kinds other than RISK_RULE */
-	char *text;		/* a sentence or more; may be "" */
+	char *text;		/* a sentence or more; "" for RISK_ASSUMED */
 	char *mitigation;
 };
 

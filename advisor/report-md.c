@@ -555,6 +555,11 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 
 static void section_risks(struct buf *b, const struct advice *a)
 {
+	static const char *const label[RISK__COUNT] = {
+		[RISK_CAPACITY] = "capacity",
+		[RISK_CLOSE_CALL] = "a close call",
+		[RISK_ASSUMED] = "the advice rests on assumed inputs (see Profile)",
+	};
 	struct buf t = BUF_INIT;
 	struct md_pool mp = MD_POOL_INIT;
 
@@ -568,7 +573,7 @@ static void section_risks(struct buf *b, const struct advice *a)
 				 md_esc(&mp, r->mitigation),
 				 md_esc_code(&mp, a->fired[r->fired].rule->id));
 		else
-			buf_addf(&t, "Risk: %s.%s%s Mitigation: %s", r->title, *r->text ? " " : "",
+			buf_addf(&t, "Risk: %s.%s%s Mitigation: %s", label[r->kind], *r->text ? " " : "",
 				 md_esc(&mp, r->text), md_esc(&mp, r->mitigation));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
