@@ -133,9 +133,11 @@ layers:
 	fi
 
 # markdownlint (default rules) over the generated reports: the examples and
-# a report for every scenario.  The pinned markdownlint-cli is installed from
-# the npm registry into build/tools and used whatever else is on PATH (a newer
-# release adds rules the committed examples were not written against).
+# a report for every scenario in every Markdown format (the formats come
+# from `advisor recommend --list-formats`).  The pinned markdownlint-cli is
+# installed from the npm registry into build/tools and used whatever else is
+# on PATH (a newer release adds rules the committed examples were not written
+# against).
 MARKDOWNLINT_VERSION = 0.45.0
 MARKDOWNLINT = build/tools/node_modules/.bin/markdownlint
 lint-md: $(BUILD)/advisor
@@ -145,23 +147,28 @@ lint-md: $(BUILD)/advisor
 		npm install --prefix build/tools --no-audit --no-fund --silent \
 			markdownlint-cli@$(MARKDOWNLINT_VERSION); }
 	@rm -rf $(BUILD)/lint && mkdir -p $(BUILD)/lint
-	@for f in tests/scenarios/*.yaml; do \
+	@formats=$$($(BUILD)/advisor recommend --list-formats | awk '$$2 ~ /(^|\.)md$$/ { print $$1 "=" $$2 }') && \
+	[ -n "$$formats" ] || { echo "lint-md: no Markdown format listed"; exit 1; }; \
+	for f in tests/scenarios/*.yaml; do \
 		n=$$(basename $$f .yaml); \
-		$(TEST_WRAP) $(BUILD)/advisor recommend $$f --no-probes -o $(BUILD)/lint/$$n.md || exit 1; \
-		$(TEST_WRAP) $(BUILD)/advisor recommend $$f --no-probes --format madr -o $(BUILD)/lint/$$n-madr.md || exit 1; \
+		for row in $$formats; do \
+			$(TEST_WRAP) $(BUILD)/advisor recommend $$f --no-probes --format $${row%%=*} \
+				-o $(BUILD)/lint/$$n.$${row#*=} || exit 1; \
+		done; \
 	done
 	@$(MARKDOWNLINT) $(BUILD)/lint/*.md docs/examples/*.md && \
 		echo "markdownlint: $$(ls $(BUILD)/lint/*.md docs/examples/*.md | wc -l) passed, 0 failed"
 
-# Regenerate docs/examples from its profiles and probe cache (a test checks
-# that the committed files are up to date).
+# Regenerate docs/examples from its profiles and probe cache, in every
+# format of `advisor recommend --list-formats` (a test checks that the
+# committed files are up to date).
 examples: $(BUILD)/advisor
-	@for f in docs/examples/*.yaml; do \
+	@formats=$$($(BUILD)/advisor recommend --list-formats | awk '{ print $$1 "=" $$2 }') && \
+	for f in docs/examples/*.yaml; do \
 		n=$${f%.yaml}; \
-		for fmt in md html json madr; do \
-			ext=$$fmt; [ $$fmt = madr ] && ext=madr.md; \
+		for row in $$formats; do \
 			$(BUILD)/advisor recommend $$f --probes-from docs/examples/probes.json \
-				--format $$fmt > $$n.$$ext || exit 1; \
+				--format $${row%%=*} > $$n.$${row#*=} || exit 1; \
 		done; \
 		echo "  EXAMPLE $$n"; \
 	done

@@ -47,10 +47,28 @@ static void fired_free(struct fired_rule *v, size_t n)
 	free(v);
 }
 
+static void risks_free(struct advice_risk *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].text);
+		free(v[i].mitigation);
+	}
+	free(v);
+}
+
+static void charts_free(struct chart *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].bars);
+	free(v);
+}
+
 void advice_release(struct advice *a)
 {
 	cands_free(a->cands, a->ncands);
 	fired_free(a->fired, a->nfired);
+	risks_free(a->risks, a->nrisks);
+	charts_free(a->charts, a->ncharts);
 	free(a->accepted);
 	free(a->excluded);
 	free(a->hybrid.why);
@@ -599,7 +617,76 @@ static bool is_accepted(const struct profile *p, const char *id)
 	return false;
 }
 
-/* Evaluate every rule and apply effects to c->score.  fired may be NULL. */
+/*
+ * Evaluate one rule: for a rule about candidate.* fields, once per
+ * candidate, else once.  *hits receives the indices of the candidates it
+ * fired for (0 alone for a rule about the profile); the caller frees it.
+ * Returns the number of hits, or -1 when a pattern hit its limits.
+ */
+static long eval_rule(struct advice *a, const struct rule *rule, bool accepted, bool explain,
+		      size_t **hits, struct diags *d)
+{
+	size_t nhits = 0, caph = 0;
+
+	*hits = NULL;
+	for (size_t ci = 0; ci < (rule->per_candidate ? a->ncands : 1); ci++) {
+		struct look_ctx lc = { a, rule->per_candidate ? &a->cands[ci] : NULL };
+		struct buf why = BUF_INIT;
+		int res = rule_eval(a->rs, rule, look, &lc, explain ? &why : NULL, d);
+
+		if (res < 0) {
+			buf_release(&why);
+			free(*hits);
+			*hits = NULL;
+			return -1;
+		}
+		if (explain) {
+			buf_addf(&a->explain, "%-7s %s%s%s (%s:%d): %s\n",
+				 res ? (accepted ? "ACCEPT" : "FIRED") : "skip", rule->id,
+				 lc.c ? " for " : "", lc.c ? lc.c->label : "", rule->file,
+				 rule->line, buf_str(&why));
+		}
+		buf_release(&why);
+		if (res == 1)
+			*XPUSH(*hits, nhits, caph) = ci;
+	}
+	return (long)nhits;
+}
+
+/* Add a fired rule's effects to the scores of the candidates they select. */
+static void apply_effects(struct advice *a, const struct rule *rule, const size_t *hits,
+			  size_t nhits)
+{
+	for (size_t e = 0; e < rule->neffects; e++) {
+		const struct effect *ef = &rule->effects[e];
+
+		if (!rule->per_candidate) {
+			for (size_t ci = 0; ci < a->ncands; ci++)
+				if (effect_applies(ef, &a->cands[ci]))
+					a->cands[ci].score[ef->criterion] += ef->delta;
+			continue;
+		}
+		for (size_t h = 0; h < nhits; h++) {
+			struct candidate *c = &a->cands[hits[h]];
+
+			if (effect_applies(ef, c))
+				c->score[ef->criterion] += ef->delta;
+		}
+	}
+}
+
+static void mark_would_fire(struct advice *a, const char *id)
+{
+	for (size_t i = 0; i < a->naccepted; i++)
+		if (strcmp(a->accepted[i].id, id) == 0)
+			a->accepted[i].would_fire = true;
+}
+
+/*
+ * Evaluate every rule and apply the effects of those that fired to the
+ * scores; a rule the profile accepts is only noted.  With record, the
+ * fired rules are kept in a->fired (what-if runs do without).
+ */
 static int apply_rules(struct advice *a, bool explain, bool record, struct diags *d)
 {
 	size_t capf = 0;
@@ -607,68 +694,31 @@ static int apply_rules(struct advice *a, bool explain, bool record, struct diags
 	for (size_t r = 0; r < a->rs->n; r++) {
 		const struct rule *rule = &a->rs->rules[r];
 		bool accepted = is_accepted(a->p, rule->id);
-		size_t *hits = NULL, nhits = 0, caph = 0;
+		size_t *hits;
+		long nhits = eval_rule(a, rule, accepted, explain, &hits, d);
+		struct fired_rule *f;
 
-		for (size_t ci = 0; ci < (rule->per_candidate ? a->ncands : 1); ci++) {
-			struct look_ctx lc = { a, rule->per_candidate ? &a->cands[ci] : NULL };
-			struct buf why = BUF_INIT;
-			int res = rule_eval(a->rs, rule, look, &lc, explain ? &why : NULL, d);
-
-			if (res < 0) {
-				buf_release(&why);
-				free(hits);
-				return -1;
-			}
-			if (explain) {
-				buf_addf(&a->explain, "%-7s %s%s%s (%s:%d): %s\n",
-					 res ? (accepted ? "ACCEPT" : "FIRED") : "skip", rule->id,
-					 lc.c ? " for " : "", lc.c ? lc.c->label : "", rule->file,
-					 rule->line, buf_str(&why));
-			}
-			buf_release(&why);
-			if (res == 1)
-				*XPUSH(hits, nhits, caph) = ci;
-		}
-		if (nhits && accepted) {
-			for (size_t i = 0; i < a->naccepted; i++)
-				if (strcmp(a->accepted[i].id, rule->id) == 0)
-					a->accepted[i].would_fire = true;
-		}
+		if (nhits < 0)
+			return -1;
+		if (nhits && accepted)
+			mark_would_fire(a, rule->id);
 		if (nhits == 0 || accepted) {
 			free(hits);
 			continue;
 		}
-		for (size_t h = 0; h < nhits; h++) {
-			for (size_t e = 0; e < rule->neffects; e++) {
-				const struct effect *ef = &rule->effects[e];
-
-				if (rule->per_candidate) {
-					struct candidate *c = &a->cands[hits[h]];
-
-					if (effect_applies(ef, c))
-						c->score[ef->criterion] += ef->delta;
-					continue;
-				}
-				for (size_t ci = 0; ci < a->ncands; ci++)
-					if (effect_applies(ef, &a->cands[ci]))
-						a->cands[ci].score[ef->criterion] += ef->delta;
-			}
-		}
-		if (record) {
-			struct fired_rule *f = XPUSH(a->fired, a->nfired, capf);
-
-			f->rule = rule;
-			f->rationale = NULL;
-			f->risk = NULL;
-			f->cands = hits;
-			f->ncands = rule->per_candidate ? nhits : 0;
-			if (!rule->per_candidate) {
-				free(hits);
-				f->cands = NULL;
-			}
-		} else {
+		apply_effects(a, rule, hits, (size_t)nhits);
+		if (!record || !rule->per_candidate) {
 			free(hits);
+			hits = NULL;
+			nhits = 0;
 		}
+		if (!record)
+			continue;
+		f = XPUSH(a->fired, a->nfired, capf);
+		memset(f, 0, sizeof *f);
+		f->rule = rule;
+		f->cands = hits;
+		f->ncands = (size_t)nhits;
 	}
 	return 0;
 }
@@ -1014,17 +1064,217 @@ static void render_rationales(struct advice *a)
 	}
 }
 
+/* See struct fired_rule: did the rule fire for the winner and move its scores? */
+static bool touches_winner(const struct advice *a, const struct fired_rule *f)
+{
+	bool fired_for = !f->rule->per_candidate;
+
+	for (size_t h = 0; h < f->ncands; h++)
+		fired_for |= f->cands[h] == 0;
+	if (!fired_for)
+		return false;
+	if (f->rule->neffects == 0)
+		return true;
+	for (size_t e = 0; e < f->rule->neffects; e++)
+		if (effect_applies(&f->rule->effects[e], &a->cands[0]))
+			return true;
+	return false;
+}
+
+/* What a rule's effects add to the winner's total, each weighted by its priority. */
+static double weight_on_winner(const struct advice *a, const struct fired_rule *f)
+{
+	double sum = 0;
+
+	for (size_t e = 0; e < f->rule->neffects; e++) {
+		const struct effect *ef = &f->rule->effects[e];
+
+		if (effect_applies(ef, &a->cands[0]))
+			sum += ef->delta * a->p->priorities[ef->criterion];
+	}
+	return sum;
+}
+
+/*
+ * Mark the rules on the winner and pick the reasons: of those, the ones
+ * whose effects most raise the winner's weighted total (the first fired
+ * wins a tie).
+ */
+static void reasons(struct advice *a)
+{
+	double best[ADVICE_MAX_REASONS];
+
+	a->nreasons = 0;
+	for (size_t i = 0; i < a->nfired; i++) {
+		struct fired_rule *f = &a->fired[i];
+		double sum;
+		size_t k;
+
+		f->on_winner = touches_winner(a, f);
+		sum = f->on_winner ? weight_on_winner(a, f) : 0;
+		if (sum <= 0)
+			continue;
+		for (k = a->nreasons; k > 0 && sum > best[k - 1]; k--) {
+			if (k < ADVICE_MAX_REASONS) {
+				best[k] = best[k - 1];
+				a->reasons[k] = a->reasons[k - 1];
+			}
+		}
+		if (k >= ADVICE_MAX_REASONS)
+			continue;
+		best[k] = sum;
+		a->reasons[k] = i;
+		if (a->nreasons < ADVICE_MAX_REASONS)
+			a->nreasons++;
+	}
+}
+
+const char *const risk_kind_names[] = { "rule", "capacity", "close-call", "assumed-inputs" };
+_Static_assert(N(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
+
+static struct advice_risk *add_risk(struct advice *a, size_t *cap, enum risk_kind kind,
+				    char *text, char *mitigation)
+{
+	struct advice_risk *r = XPUSH(a->risks, a->nrisks, *cap);
+
+	r->kind = kind;
+	r->fired = 0;
+	r->text = text;
+	r->mitigation = mitigation;
+	return r;
+}
+
+/* "a, b and c" of the assumed inputs' words. */
+static char *assumed_words(const struct advice *a)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < a->nassumed_inputs; i++)
+		buf_addf(&b, "%s%s", i == 0 ? "" : i + 1 == a->nassumed_inputs ? " and " : ", ",
+			 a->assumed_inputs[i]->words);
+	return buf_detach(&b);
+}
+
+/*
+ * The winner's risks: those of the rules on the winner, then capacity, a
+ * close call and assumed inputs.  Run after confidence.
+ */
+static void risks(struct advice *a)
+{
+	const struct candidate *w = &a->cands[0];
+	int planned = a->p->instances;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < a->nfired; i++) {
+		const struct fired_rule *f = &a->fired[i];
+
+		if (f->risk && f->on_winner)
+			add_risk(a, &cap, RISK_RULE, xstrdup(f->risk),
+				 xstrdup(f->rule->mitigation ? f->rule->mitigation : "none stated."))
+				->fired = i;
+	}
+	if (!w->cap.meets_target && w->cap.instances_needed > 0)
+		add_risk(a, &cap, RISK_CAPACITY,
+			 xasprintf("The plan has %d instance%s but the estimate needs %d (%s).",
+				   planned, planned == 1 ? "" : "s", w->cap.instances_needed,
+				   w->cap.limit),
+			 xasprintf("plan for %d instances, or reduce CPU per request.",
+				   w->cap.instances_needed));
+	else if (!w->cap.meets_target)
+		add_risk(a, &cap, RISK_CAPACITY,
+			 xasprintf("No instance count meets the target (%s).", w->cap.limit),
+			 xstrdup("revisit the latency budget or the work per request."));
+	if (a->confidence < 0.6)
+		add_risk(a, &cap, RISK_CLOSE_CALL,
+			 xstrdup("The top candidates are within a few tenths of a point."),
+			 xstrdup("prototype the riskiest path in the top two and measure before "
+				 "committing."));
+	if (a->nassumed_inputs) {
+		char *words = assumed_words(a);
+
+		add_risk(a, &cap, RISK_ASSUMED, xstrdup(""), xasprintf("state %s in the profile.", words));
+		free(words);
+	}
+}
+
+/* ---- what the report shows of the probes ----------------------------- */
+
+static enum probe_origin probe_origin(const struct probe_set *ps)
+{
+	if (ps == NULL)
+		return PROBES_NONE;
+	/* The loader tags a set it read from a cache (probe.h). */
+	return ps->source && strncmp(ps->source, "cache ", 6) == 0 ? PROBES_CACHE
+								   : PROBES_MEASURED;
+}
+
+static const struct chart chart_kinds[] = {
+	{ "Cost of one operation", "us", "microseconds", true, NULL, 0 },
+	{ "Speed-up on all cores", "x", "x", false, NULL, 0 },
+};
+
+/* The factor that brings r to chart k's unit, or 0 when r does not belong there. */
+static double chart_scale(const struct probe_result *r, size_t k)
+{
+	if (k == 0)
+		return strcmp(r->unit, "us") == 0 ? 1 : strcmp(r->unit, "ns") == 0 ? 1e-3 : 0;
+	return strcmp(r->unit, "x") == 0 ? 1 : 0;
+}
+
+/* The charts of the probe figures: costs (ns shown as us) and speed-ups. */
+static void charts(struct advice *a)
+{
+	size_t cap = 0;
+
+	if (a->ps == NULL)
+		return;
+	for (size_t k = 0; k < N(chart_kinds); k++) {
+		struct chart c = chart_kinds[k];
+		size_t capb = 0;
+
+		for (size_t i = 0; i < a->ps->nresults; i++) {
+			const struct probe_result *r = &a->ps->results[i];
+			double s = chart_scale(r, k);
+			struct chart_bar *bar;
+
+			if (s == 0)
+				continue;
+			bar = XPUSH(c.bars, c.nbars, capb);
+			bar->name = r->name;
+			bar->median = r->st.median * s;
+			bar->min = r->st.min * s;
+			bar->max = r->st.max * s;
+			bar->noisy = r->noisy;
+		}
+		if (c.nbars)
+			*XPUSH(a->charts, a->ncharts, cap) = c;
+	}
+}
+
+/* The key inputs, in the order the report names them. */
+static const struct key_input key_inputs[] = {
+	{ PF_RPS, "workload.requests_per_second", "the request rate" },
+	{ PF_CPU_MS, "workload.cpu_ms_per_request", "CPU per request" },
+	{ PF_LATENCY, "workload.latency_p99_ms", "latency budget" },
+	{ PF_SKILLS, "team.skills", "skills" },
+	{ PF_IO_WAIT, "workload.io_wait_fraction", "I/O wait fraction" },
+};
+_Static_assert(N(key_inputs) <= ADVICE_MAX_KEY_INPUTS, "advice.assumed_inputs too small");
+
+static void assumed_inputs(struct advice *a)
+{
+	a->nassumed_inputs = 0;
+	for (size_t i = 0; i < N(key_inputs); i++)
+		if (a->p->assumed[key_inputs[i].field])
+			a->assumed_inputs[a->nassumed_inputs++] = &key_inputs[i];
+}
+
 static void confidence(struct advice *a)
 {
 	double margin = a->ncands > 1 ? a->cands[0].total - a->cands[1].total : 2;
 	double c = 0.5 + 0.45 * (1 - exp(-margin / 0.8));
-	static const enum profile_field key[] = { PF_RPS, PF_CPU_MS, PF_LATENCY, PF_SKILLS,
-						  PF_IO_WAIT };
-	int assumed = 0;
 
-	for (size_t i = 0; i < N(key); i++)
-		assumed += a->p->assumed[key[i]];
-	c -= 0.02 * assumed;
+	c -= 0.02 * (double)a->nassumed_inputs;
 	if (a->ps == NULL)
 		c -= 0.05;
 	else
@@ -1115,9 +1365,14 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	if (run_core(a, explain, true, d) < 0)
 		return -1;
 	render_rationales(a);
+	reasons(a);
+	assumed_inputs(a);
 	confidence(a);
 	choose_scaling(a);
 	team_best(a);
+	risks(a);
+	a->probes = probe_origin(ps);
+	charts(a);
 	if (hybrid(a, d) < 0 || sensitivity(a, d) < 0)
 		return -1;
 	return 0;

@@ -2,7 +2,10 @@
  * The advice engine: from a profile, probe figures, the knowledge base and
  * the rule base to a ranked, explained recommendation.  struct advice is
  * the report model: every renderer (Markdown, HTML, JSON, MADR) reads it
- * and none recomputes anything.
+ * and none recomputes anything.  What a report shows beyond the ranking is
+ * decided here too, once: the reasons for the winner, the risks, which
+ * fired rules touch the winner (on_winner), the key inputs that were
+ * assumed, where the probe figures came from and what each chart plots.
  *
  * Pipeline: candidates (runtime x model, less exclusions) -> capacity at
  * the target load -> base criterion scores -> rules (effects on scores) ->
@@ -63,12 +66,79 @@ struct candidate {
 	double raw_total;	/* the same before clamping: breaks ties at 10 */
 };
 
+/*
+ * A rule that fired.  on_winner is true when the rule fired for the
+ * winning candidate (a rule about the profile fires for all of them, a
+ * rule about candidate.* fields for those in cands) and changes its
+ * scores: some effect selects it (an effect's runtime and model, each
+ * either absent or the winner's).  A rule with no effects (a risk only)
+ * touches every candidate it fired for.  Only rules on the winner give
+ * the report its reasons and rule risks.
+ */
 struct fired_rule {
 	const struct rule *rule;
 	char *rationale;
 	char *risk;
 	size_t *cands;		/* indices into cands of candidates it touched */
 	size_t ncands;
+	bool on_winner;
+};
+
+/* At most this many rules are given as the main reasons for the winner. */
+#define ADVICE_MAX_REASONS 3
+
+enum risk_kind {
+	RISK_RULE,		/* a fired rule's risk; the rule is on the winner */
+	RISK_CAPACITY,		/* the plan has fewer instances than the winner needs */
+	RISK_CLOSE_CALL,	/* low confidence */
+	RISK_ASSUMED,		/* key inputs took their defaults */
+	RISK__COUNT
+};
+
+/* JSON names of the kinds: "rule", "capacity", "close-call", "assumed-inputs". */
+extern const char *const risk_kind_names[];
+
+/* A risk of the winner, plain text (renderers escape it and label the kind). */
+struct advice_risk {
+	enum risk_kind kind;
+	size_t fired;		/* RISK_RULE: index into advice.fired */
+	char *text;		/* a sentence or more; "" for RISK_ASSUMED */
+	char *mitigation;
+};
+
+/*
+ * A key input: one the advice leans on, so that leaving it to its default
+ * lowers the confidence and raises the "assumed inputs" risk.
+ */
+#define ADVICE_MAX_KEY_INPUTS 8
+struct key_input {
+	enum profile_field field;
+	const char *path;	/* "workload.requests_per_second" */
+	const char *words;	/* "the request rate" */
+};
+
+/* Where the probe figures came from. */
+enum probe_origin {
+	PROBES_NONE,		/* --no-probes: knowledge-base defaults */
+	PROBES_MEASURED,	/* measured on this machine by this run */
+	PROBES_CACHE,		/* read from a probe cache (--probes-from) */
+};
+
+/* One bar of a chart: a probe's figures in the chart's unit. */
+struct chart_bar {
+	const char *name;	/* the probe's name */
+	double median, min, max;
+	bool noisy;
+};
+
+/* A chart of probe figures that share a unit. */
+struct chart {
+	const char *title;	/* "Cost of one operation" */
+	const char *unit;	/* axis unit: "us", "x" */
+	const char *unit_words;	/* "microseconds", "x" */
+	bool log_scale;		/* figures span decades: drawn on a log scale where possible */
+	struct chart_bar *bars;
+	size_t nbars;
 };
 
 struct accepted_rule {
@@ -125,6 +195,16 @@ struct advice {
 	size_t nflips;
 	/* Team: the best candidate in the team's strongest language. */
 	long team_best;			/* index, or -1 */
+	/* What the report says, decided once for every renderer. */
+	size_t reasons[ADVICE_MAX_REASONS];	/* indices into fired, strongest first */
+	size_t nreasons;
+	struct advice_risk *risks;	/* in report order: rules, capacity, close call, assumed */
+	size_t nrisks;
+	const struct key_input *assumed_inputs[ADVICE_MAX_KEY_INPUTS];	/* key inputs left to defaults */
+	size_t nassumed_inputs;
+	enum probe_origin probes;
+	struct chart *charts;		/* only charts with bars; none without probes */
+	size_t ncharts;
 	struct buf explain;		/* --explain trace */
 };
 
@@ -133,7 +213,8 @@ void advice_release(struct advice *a);
 
 /*
  * Compute the advice.  ps may be NULL (knowledge defaults are used and the
- * report says so).  Returns 0, or -1 with diagnostics (an unknown rule id
+ * report says so); a probe set read from a cache has ps->source "cache
+ * FILE" (probe_set_load), one measured now "measured" (probe_run).  Returns 0, or -1 with diagnostics (an unknown rule id
  * in the profile's accept list, a pattern stopped by its limits).
  */
 int advise(struct advice *a, const struct profile *p, const struct probe_set *ps,

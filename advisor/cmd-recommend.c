@@ -19,7 +19,7 @@
 #include "xalloc.h"
 
 enum { OPT_OUTPUT = 1, OPT_FORMAT, OPT_BUDGET, OPT_NO_PROBES, OPT_PROBES_FROM, OPT_RULES,
-       OPT_KNOWLEDGE, OPT_EXPLAIN, OPT_QUIET };
+       OPT_KNOWLEDGE, OPT_EXPLAIN, OPT_QUIET, OPT_LIST_FORMATS };
 
 static const struct opt_spec recommend_opts[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -31,11 +31,25 @@ static const struct opt_spec recommend_opts[] = {
 	{ "knowledge", 0, true, OPT_KNOWLEDGE },
 	{ "explain", 0, false, OPT_EXPLAIN },
 	{ "quiet", 'q', false, OPT_QUIET },
+	{ "list-formats", 0, false, OPT_LIST_FORMATS },
 	{ NULL, 0, false, 0 },
 };
 
-static const char *const formats[] = { "md", "html", "json", "madr" };
-
+/* What the command line asks for. */
+struct recommend_args {
+	const char *profile;
+	const char *out;
+	const struct report_format *format;
+	const char *cache;		/* --probes-from, or NULL */
+	const char **rules;		/* --rules, in order */
+	size_t nrules;
+	size_t caprules;
+	const char *knowledge;
+	double budget;
+	bool no_probes;
+	bool explain;
+	bool list_formats;
+};
 /* The command line as typed, each word quoted for a POSIX shell, for the Method section. */
 static char *command_line(void)
 {
@@ -69,6 +83,159 @@ static int check_output(const char *out, const char *profile, const char *cache,
 	return rc;
 }
 
+/* The format named on the command line, or a usage error naming the known ones. */
+static int parse_format(const char *name, const struct report_format **fmt)
+{
+	const char **names = xcalloc(report_nformats, sizeof *names);
+	struct buf known = BUF_INIT;
+	char *hint;
+	int rc;
+
+	*fmt = report_format_find(name);
+	if (*fmt) {
+		free(names);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < report_nformats; i++) {
+		names[i] = report_formats[i].name;
+		buf_addf(&known, "%s%s", i ? ", " : "", names[i]);
+	}
+	hint = suggest_hint(name, names, report_nformats);
+	rc = cmd_usage_error("recommend", "unknown format '%s'%s (%s)", name, hint, buf_str(&known));
+	free(hint);
+	buf_release(&known);
+	free(names);
+	return rc;
+}
+
+/* Read the options into args; EXIT_OK or a usage error (already printed). */
+static int parse_args(struct opts *o, struct recommend_args *args)
+{
+	int id, rc;
+
+	while ((id = opts_next(o)) > 0) {
+		switch (id) {
+		case OPT_OUTPUT:
+			args->out = o->arg;
+			break;
+		case OPT_FORMAT:
+			rc = parse_format(o->arg, &args->format);
+			if (rc != EXIT_OK)
+				return rc;
+			break;
+		case OPT_BUDGET:
+			if (cmd_parse_number(o->arg, 0.5, 600, &args->budget) < 0)
+				return cmd_usage_error("recommend", "invalid budget '%s' (seconds, from "
+						       "0.5 to 600)", o->arg);
+			break;
+		case OPT_NO_PROBES:
+			args->no_probes = true;
+			break;
+		case OPT_PROBES_FROM:
+			args->cache = o->arg;
+			break;
+		case OPT_RULES:
+			*XPUSH(args->rules, args->nrules, args->caprules) = o->arg;
+			break;
+		case OPT_KNOWLEDGE:
+			args->knowledge = o->arg;
+			break;
+		case OPT_EXPLAIN:
+			args->explain = true;
+			break;
+		case OPT_QUIET:
+			cmd_quiet = true;
+			break;
+		case OPT_LIST_FORMATS:
+			args->list_formats = true;
+			break;
+		}
+	}
+	if (id < 0)
+		return EXIT_USAGE;
+	if (args->list_formats)
+		return o->noperands ? cmd_usage_error("recommend", "--list-formats takes no profile")
+				    : EXIT_OK;
+	if (o->noperands != 1)
+		return cmd_usage_error("recommend", o->noperands ? "give exactly one profile"
+							     : "no profile given");
+	if (args->no_probes && args->cache)
+		return cmd_usage_error("recommend", "--no-probes and --probes-from exclude each other");
+	args->profile = o->operands[0];
+	return EXIT_OK;
+}
+
+/* One line per report format: name, file extension, what it is. */
+static int list_formats(void)
+{
+	for (size_t i = 0; i < report_nformats; i++)
+		printf("%-6s %-8s %s\n", report_formats[i].name, report_formats[i].ext,
+		       report_formats[i].summary);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_ENV;
+}
+
+/* Run the probes now, with progress on stderr unless quiet. */
+static int measure(struct probe_set *ps, double budget, struct diags *d)
+{
+	struct probe_options po = { .budget_s = budget, .only = NULL, .quiet = cmd_quiet };
+	struct probe_progress_state pst = { isatty(STDERR_FILENO), 0 };
+	int prc;
+
+	if (!cmd_quiet) {
+		po.progress = probe_progress;
+		po.progress_arg = &pst;
+	}
+	prc = probe_run(ps, &po, d);
+	if (pst.tty && pst.width > 0)
+		fprintf(stderr, "\r%*s\r", pst.width, "");
+	/* Ctrl-C while probing: children are gone, nothing is written. */
+	if (probe_interrupted())
+		return 128 + probe_interrupted();
+	return prc < 0 ? EXIT_ENV : EXIT_OK;
+}
+
+/*
+ * The probe figures the advice rests on: read from the cache, measured
+ * now, or none (*have false).  source receives the Method section's words.
+ */
+static int take_probes(const struct recommend_args *args, struct probe_set *ps, bool *have,
+		       struct buf *source, struct diags *d)
+{
+	int rc;
+
+	*have = false;
+	if (args->cache) {
+		if (probe_set_load(ps, args->cache, d) < 0)
+			return EXIT_INPUT;
+		buf_addf(source, "probe cache %s", args->cache);
+	} else if (!args->no_probes) {
+		rc = measure(ps, args->budget, d);
+		if (rc != EXIT_OK)
+			return rc;
+		buf_adds(source, "measured on this machine");
+	} else {
+		buf_adds(source, "knowledge-base defaults (--no-probes)");
+		return EXIT_OK;
+	}
+	*have = true;
+	return EXIT_OK;
+}
+
+/* Render the advice in the chosen format and write it, atomically. */
+static int write_report(const struct recommend_args *args, const struct advice *a,
+			const struct report_meta *meta, struct diags *d)
+{
+	char *text = args->format->render(a, meta);
+	int rc = EXIT_OK;
+
+	if (args->explain)
+		fputs(buf_str(&a->explain), stderr);
+	if (file_write_atomic(args->out, text, strlen(text), true, d) < 0)
+		rc = EXIT_ENV;
+	free(text);
+	return rc;
+}
+
 static int cmd_recommend(int argc, char **argv)
 {
 	struct opts o;
@@ -79,16 +246,13 @@ static int cmd_recommend(int argc, char **argv)
 	struct probe_set ps;
 	struct advice a;
 	struct profile_known known;
+	struct recommend_args args = { .out = "-", .format = &report_formats[0], .budget = 5 };
 	struct engine_paths paths = { 0 };
 	struct report_meta meta = { 0 };
 	struct buf used = BUF_INIT, source = BUF_INIT;
-	const char *out = "-", *format = "md", *cache = NULL;
-	const char **extra = NULL;
-	size_t nextra = 0, capextra = 0;
-	double budget = 5;
-	bool no_probes = false, explain = false, have_probes = false;
-	char *text = NULL, *cmdline = NULL;
-	int id, rc = EXIT_OK;
+	bool have_probes = false;
+	char *cmdline = NULL;
+	int rc;
 
 	kb_init(&kb);
 	ruleset_init(&rs);
@@ -96,114 +260,30 @@ static int cmd_recommend(int argc, char **argv)
 	probe_set_init(&ps);
 	advice_init(&a);
 	opts_init(&o, "recommend", recommend_opts, argc, argv);
-	while ((id = opts_next(&o)) > 0) {
-		switch (id) {
-		case OPT_OUTPUT:
-			out = o.arg;
-			break;
-		case OPT_FORMAT: {
-			bool ok = false;
-
-			for (size_t i = 0; i < 4; i++)
-				ok |= strcmp(o.arg, formats[i]) == 0;
-			if (!ok) {
-				char *hint = suggest_hint(o.arg, formats, 4);
-
-				rc = cmd_usage_error("recommend", "unknown format '%s'%s (md, html, json, madr)",
-						     o.arg, hint);
-				free(hint);
-				goto out;
-			}
-			format = o.arg;
-			break;
-		}
-		case OPT_BUDGET:
-			if (cmd_parse_number(o.arg, 0.5, 600, &budget) < 0) {
-				rc = cmd_usage_error("recommend", "invalid budget '%s' (seconds, from 0.5 to 600)",
-						     o.arg);
-				goto out;
-			}
-			break;
-		case OPT_NO_PROBES:
-			no_probes = true;
-			break;
-		case OPT_PROBES_FROM:
-			cache = o.arg;
-			break;
-		case OPT_RULES:
-			*XPUSH(extra, nextra, capextra) = o.arg;
-			break;
-		case OPT_KNOWLEDGE:
-			paths.knowledge = o.arg;
-			break;
-		case OPT_EXPLAIN:
-			explain = true;
-			break;
-		case OPT_QUIET:
-			cmd_quiet = true;
-			break;
-		}
-	}
-	if (id < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (o.noperands != 1) {
-		rc = cmd_usage_error("recommend", o.noperands ? "give exactly one profile" : "no profile given");
-		goto out;
-	}
-	if (no_probes && cache) {
-		rc = cmd_usage_error("recommend", "--no-probes and --probes-from exclude each other");
-		goto out;
-	}
-	rc = check_output(out, o.operands[0], cache, extra, nextra, paths.knowledge);
+	rc = parse_args(&o, &args);
 	if (rc != EXIT_OK)
 		goto out;
-	paths.rules = extra;
-	paths.nrules = nextra;
-	if (engine_load(&kb, &rs, &paths, &used, &d) < 0) {
-		rc = EXIT_INPUT;
+	if (args.list_formats) {
+		rc = list_formats();
 		goto out;
 	}
+	rc = check_output(args.out, args.profile, args.cache, args.rules, args.nrules,
+			  args.knowledge);
+	if (rc != EXIT_OK)
+		goto out;
+	paths.knowledge = args.knowledge;
+	paths.rules = args.rules;
+	paths.nrules = args.nrules;
+	rc = EXIT_INPUT;
+	if (engine_load(&kb, &rs, &paths, &used, &d) < 0)
+		goto out;
 	kb_known(&kb, &known);
-	if (profile_load_file(&p, o.operands[0], &known, &d) < 0) {
-		rc = EXIT_INPUT;
+	if (profile_load_file(&p, args.profile, &known, &d) < 0)
 		goto out;
-	}
-	if (cache) {
-		if (probe_set_load(&ps, cache, &d) < 0) {
-			rc = EXIT_INPUT;
-			goto out;
-		}
-		have_probes = true;
-		buf_addf(&source, "probe cache %s", cache);
-	} else if (!no_probes) {
-		struct probe_options po = { .budget_s = budget, .only = NULL, .quiet = cmd_quiet };
-		struct probe_progress_state pst = { isatty(STDERR_FILENO), 0 };
-		int prc;
-
-		if (!cmd_quiet) {
-			po.progress = probe_progress;
-			po.progress_arg = &pst;
-		}
-		prc = probe_run(&ps, &po, &d);
-		if (pst.tty && pst.width > 0)
-			fprintf(stderr, "\r%*s\r", pst.width, "");
-		/* Ctrl-C while probing: children are gone, nothing is written. */
-		if (probe_interrupted()) {
-			rc = 128 + probe_interrupted();
-			goto out;
-		}
-		if (prc < 0) {
-			rc = EXIT_ENV;
-			goto out;
-		}
-		have_probes = true;
-		buf_adds(&source, "measured on this machine");
-	} else {
-		buf_adds(&source, "knowledge-base defaults (--no-probes)");
-	}
-	if (advise(&a, &p, have_probes ? &ps : NULL, &kb, &rs, explain, &d) < 0) {
+	rc = take_probes(&args, &ps, &have_probes, &source, &d);
+	if (rc != EXIT_OK)
+		goto out;
+	if (advise(&a, &p, have_probes ? &ps : NULL, &kb, &rs, args.explain, &d) < 0) {
 		rc = EXIT_INPUT;
 		goto out;
 	}
@@ -212,24 +292,12 @@ static int cmd_recommend(int argc, char **argv)
 	meta.probe_source = buf_str(&source);
 	meta.date = have_probes ? ps.fp.taken_at : NULL;
 	meta.rules_dirs = buf_str(&used);
-	meta.knowledge_dir = paths.knowledge ? paths.knowledge : "knowledge/";
-	if (strcmp(format, "json") == 0)
-		text = report_json_text(&a, &meta);
-	else if (strcmp(format, "html") == 0)
-		text = report_html(&a, &meta);
-	else if (strcmp(format, "madr") == 0)
-		text = report_madr(&a, &meta);
-	else
-		text = report_markdown(&a, &meta);
-	if (explain)
-		fputs(buf_str(&a.explain), stderr);
-	if (file_write_atomic(out, text, strlen(text), true, &d) < 0)
-		rc = EXIT_ENV;
+	meta.knowledge_dir = args.knowledge ? args.knowledge : "knowledge/";
+	rc = write_report(&args, &a, &meta, &d);
 out:
 	cmd_print_diags(&d);
-	free(text);
 	free(cmdline);
-	free(extra);
+	free(args.rules);
 	buf_release(&used);
 	buf_release(&source);
 	advice_release(&a);
@@ -244,19 +312,21 @@ out:
 
 const struct cmd_entry cmd_recommend_entry = {
 	.name = "recommend",
-	.usage = "PROFILE [-o FILE] [--format md|html|json|madr] [--budget SECONDS]\n"
+	.usage = "PROFILE [-o FILE] [--format FORMAT] [--budget SECONDS]\n"
 		 "PROFILE [--no-probes | --probes-from FILE.json] [--rules DIR]... "
-		 "[--knowledge DIR] [--explain]",
+		 "[--knowledge DIR] [--explain]\n"
+		 "--list-formats",
 	.summary = "write a trade-off recommendation for a profile",
 	.help = "options:\n"
 		"  -o, --output FILE       write the report to FILE (atomically); '-' is stdout\n"
-		"  -f, --format FORMAT     md (default), html, json or madr\n"
+		"  -f, --format FORMAT     the report format, md by default (--list-formats)\n"
 		"      --budget SECONDS    time for the probes, 0.5..600 (default 5)\n"
 		"      --no-probes         use the knowledge base's default figures\n"
 		"      --probes-from FILE  use figures saved by 'advisor probe --json'\n"
 		"      --rules DIR         add a folder (or file) of rules; repeatable\n"
 		"      --knowledge DIR     use another knowledge base\n"
 		"      --explain           print every rule's verdict and why on stderr\n"
-		"  -q, --quiet             no progress output\n",
+		"  -q, --quiet             no progress output\n"
+		"      --list-formats      list the report formats: name, extension, what it is\n",
 	.exec = cmd_recommend,
 };

@@ -1,9 +1,11 @@
 /*
- * The HTML report: the Markdown report rendered by cmark-gfm with the table
- * extension, wrapped in a self-contained page (inline CSS for screen and
- * print) with the probe charts drawn as inline SVG.  Raw HTML is never
- * passed through from the Markdown (CMARK_OPT_DEFAULT), so text from a
- * profile cannot inject markup; the SVG is added after rendering.
+ * The HTML report: the design note's Markdown parts rendered by cmark-gfm
+ * with the table extension, wrapped in a self-contained page (inline CSS
+ * for screen and print), with the model's charts drawn as inline SVG
+ * between them.  Raw HTML is never passed through from the Markdown
+ * (CMARK_OPT_DEFAULT), so text from a profile cannot inject markup; the
+ * SVG is written here, from the chart series, never found in cmark's
+ * output.
  */
 #include "report.h"
 
@@ -53,42 +55,30 @@ static void html_escape(struct buf *b, const char *s)
 	}
 }
 
-/* A horizontal bar chart of one unit's probe medians, with min-max whiskers. */
-static void svg_chart(struct buf *b, const struct probe_set *ps, int which)
+/* A horizontal bar chart of one of the model's charts, with min-max whiskers. */
+static void svg_chart(struct buf *b, const struct chart *c)
 {
-	const char *title = which == 0 ? "Cost of one operation (microseconds, log scale)"
-				       : "Speed-up on all cores (x)";
-	size_t n = 0, i;
+	struct buf title = BUF_INIT;
 	double max = 0, lo = 1e300;
 	int y = 0;
 	const int bar_h = 18, left = 190, width = 420;
 
-	for (i = 0; i < ps->nresults; i++) {
-		const struct probe_result *r = &ps->results[i];
-		double s = report_chart_scale(r, which);
-
-		if (s == 0)
-			continue;
-		n++;
-		max = fmax(max, r->st.max * s);
-		lo = fmin(lo, fmax(r->st.min * s, 1e-3));
+	buf_addf(&title, "%s (%s%s)", c->title, c->unit_words, c->log_scale ? ", log scale" : "");
+	for (size_t i = 0; i < c->nbars; i++) {
+		max = fmax(max, c->bars[i].max);
+		lo = fmin(lo, fmax(c->bars[i].min, 1e-3));
 	}
-	if (n == 0)
-		return;
 	buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 		 "width=\"%d\" height=\"%zu\" font-size=\"12\" font-family=\"sans-serif\">"
-		 "<title>", left + width + 70, n * (bar_h + 6) + 10);
-	html_escape(b, title);
+		 "<title>", left + width + 70, c->nbars * (bar_h + 6) + 10);
+	html_escape(b, buf_str(&title));
 	buf_adds(b, "</title>");
-	for (i = 0; i < ps->nresults; i++) {
-		const struct probe_result *r = &ps->results[i];
-		double s = report_chart_scale(r, which);
-		double med = r->st.median * s, mn = r->st.min * s, mx = r->st.max * s;
+	for (size_t i = 0; i < c->nbars; i++) {
+		const struct chart_bar *r = &c->bars[i];
+		double med = r->median, mn = r->min, mx = r->max;
 		double xm, x0, x1;
 
-		if (s == 0)
-			continue;
-		if (which == 0) {
+		if (c->log_scale) {
 			/* Costs span four decades: a log scale keeps each bar readable. */
 			double l0 = log10(lo) - 0.2, l1 = log10(max) + 0.1;
 
@@ -110,48 +100,48 @@ static void svg_chart(struct buf *b, const struct probe_set *ps, int which)
 		y += bar_h + 6;
 	}
 	buf_adds(b, "</svg><figcaption>");
-	html_escape(b, title);
+	html_escape(b, buf_str(&title));
 	buf_adds(b, ": bar at the median, line from min to max; amber bars were measured on a "
 		 "busy machine.</figcaption></figure>\n");
+	buf_release(&title);
 }
 
-char *report_html(const struct advice *a, const struct report_meta *m)
+/* Markdown blocks to HTML, with GitHub tables and no raw HTML. */
+static void markdown_html(struct buf *out, const char *md)
 {
-	char *md = report_markdown_for(a, m, true);
-	cmark_parser *parser;
+	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
 	cmark_node *doc;
-	char *html, *p;
-	struct buf out = BUF_INIT;
+	char *html;
 
-	cmark_gfm_core_extensions_ensure_registered();
-	parser = cmark_parser_new(CMARK_OPT_DEFAULT);
 	cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension("table"));
 	cmark_parser_feed(parser, md, strlen(md));
 	doc = cmark_parser_finish(parser);
 	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
+	buf_adds(out, html);
+	free(html);
+	cmark_node_free(doc);
+	cmark_parser_free(parser);
+}
+
+char *report_html(const struct advice *a, const struct report_meta *m)
+{
+	struct report_doc doc;
+	struct buf out = BUF_INIT;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	report_markdown_doc(a, m, &doc);
 	buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	buf_adds(&out, "Design note: ");
 	html_escape(&out, a->p->name);
 	buf_addf(&out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	/* Swap the chart placeholders for SVG. */
-	p = html;
-	while (*p) {
-		char *hit = strstr(p, "<p>ADVISOR-CHART-");
-
-		if (hit == NULL) {
-			buf_adds(&out, p);
-			break;
-		}
-		buf_add(&out, p, (size_t)(hit - p));
-		svg_chart(&out, a->ps, hit[17] - '0');
-		p = strstr(hit, "</p>");
-		p = p ? p + 5 : hit + strlen(hit);
+	for (size_t i = 0; i < doc.n; i++) {
+		if (doc.v[i].chart)
+			svg_chart(&out, doc.v[i].chart);
+		else
+			markdown_html(&out, doc.v[i].text);
 	}
 	buf_adds(&out, "</body>\n</html>\n");
-	free(html);
-	cmark_node_free(doc);
-	cmark_parser_free(parser);
-	free(md);
+	report_doc_release(&doc);
 	return buf_detach(&out);
 }

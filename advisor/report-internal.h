@@ -2,18 +2,29 @@
 #ifndef ADVISOR_REPORT_INTERNAL_H
 #define ADVISOR_REPORT_INTERNAL_H
 
-#include <stdbool.h>
+#include <stddef.h>
 
 #include "report.h"
 
-/* The Markdown report; with placeholders, charts are lines "ADVISOR-CHART-N". */
-char *report_markdown_for(const struct advice *a, const struct report_meta *m, bool placeholders);
-
 /*
- * The probe charts: chart 0 holds costs in microseconds (ns figures
- * converted), chart 1 speed-ups.  Returns the factor that converts r's
- * median to the chart's unit, or 0 when r does not belong in chart.
+ * The design note as a list of parts, each either Markdown blocks or one
+ * of the model's charts, so that each renderer draws the charts its own
+ * way (Mermaid in Markdown, SVG in HTML) in the same place.
  */
-double report_chart_scale(const struct probe_result *r, int chart);
+struct report_part {
+	char *text;			/* whole Markdown blocks; NULL for a chart */
+	const struct chart *chart;	/* one of advice.charts, or NULL */
+};
+
+struct report_doc {
+	struct report_part *v;
+	size_t n;
+	size_t cap;
+};
+
+/* Build the design note's parts into doc (empty); release with report_doc_release. */
+void report_markdown_doc(const struct advice *a, const struct report_meta *m,
+			 struct report_doc *doc);
+void report_doc_release(struct report_doc *doc);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * The JSON report: the contract keys of DESIGN.md ("JSON keys") in a fixed
- * order, plus keys that only add (assumed, excluded, accepted, team).
+ * order, plus keys that only add (assumed, excluded, accepted, team,
+ * reasons, risks, on_winner, probe_origin): the report model as it is.
  * Numbers are rounded to what the report can honestly claim, so that a
  * report does not change on noise in the last digits.
  */
@@ -123,8 +124,49 @@ static json_t *capacity_json(const struct candidate *c)
 	return o;
 }
 
+/* The main reasons for the winner: the fired rules the advice chose. */
+static json_t *reasons_json(const struct advice *a)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < a->nreasons; i++) {
+		const struct fired_rule *f = &a->fired[a->reasons[i]];
+
+		json_array_append_new(v, json_pack("{s:s, s:s}", "rule", f->rule->id,
+						   "rationale", f->rationale));
+	}
+	return v;
+}
+
+/* The winner's risks, in report order; "rule" is null for the kinds other than "rule". */
+static json_t *risks_json(const struct advice *a)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < a->nrisks; i++) {
+		const struct advice_risk *r = &a->risks[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "kind", json_string(risk_kind_names[r->kind]));
+		json_object_set_new(o, "rule", r->kind == RISK_RULE ?
+				    json_string(a->fired[r->fired].rule->id) : json_null());
+		json_object_set_new(o, "risk", json_string(r->text));
+		json_object_set_new(o, "mitigation", json_string(r->mitigation));
+		if (r->kind == RISK_ASSUMED) {
+			json_t *in = json_array();
+
+			for (size_t k = 0; k < a->nassumed_inputs; k++)
+				json_array_append_new(in, json_string(a->assumed_inputs[k]->path));
+			json_object_set_new(o, "inputs", in);
+		}
+		json_array_append_new(v, o);
+	}
+	return v;
+}
+
 json_t *report_json(const struct advice *a, const struct report_meta *m)
 {
+	static const char *const origins[] = { "none", "measured", "cache" };
 	json_t *root = json_object(), *rec = json_object(), *rank = json_array();
 	json_t *cap = json_array(), *fired = json_array(), *sens = json_array();
 	json_t *excl = json_array(), *acc = json_array(), *meta = json_object();
@@ -155,6 +197,7 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 	} else {
 		json_object_set_new(rec, "team", json_null());
 	}
+	json_object_set_new(rec, "reasons", reasons_json(a));
 	json_object_set_new(root, "recommendation", rec);
 
 	for (size_t i = 0; i < a->ncands; i++) {
@@ -184,6 +227,7 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 		json_object_set_new(o, "line", json_integer(f->rule->line));
 		json_object_set_new(o, "rationale", json_string(f->rationale));
 		json_object_set_new(o, "source", json_string(f->rule->source));
+		json_object_set_new(o, "on_winner", json_boolean(f->on_winner));
 		for (size_t e = 0; e < f->rule->neffects; e++) {
 			const struct effect *ef = &f->rule->effects[e];
 
@@ -215,6 +259,7 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 			f->winner_runtime, "winner_model", f->winner_model, "winner", f->winner));
 	}
 	json_object_set_new(root, "sensitivity", sens);
+	json_object_set_new(root, "risks", risks_json(a));
 
 	for (size_t i = 0; i < a->nexcluded; i++)
 		json_array_append_new(excl, json_string(a->excluded[i]));
@@ -225,6 +270,7 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 	json_object_set_new(root, "accepted", acc);
 	json_object_set_new(meta, "command", json_string(m->command_line));
 	json_object_set_new(meta, "probe_source", json_string(m->probe_source));
+	json_object_set_new(meta, "probe_origin", json_string(origins[a->probes]));
 	json_object_set_new(meta, "date", m->date ? json_string(m->date) : json_null());
 	json_object_set_new(meta, "rules", json_string(m->rules_dirs));
 	json_object_set_new(meta, "knowledge", json_string(m->knowledge_dir));

@@ -45,6 +45,48 @@ static void pros_cons(struct buf *b, const struct advice *a, const struct candid
 	md_pool_release(&mp);
 }
 
+/*
+ * The winner's risks as "Bad", its main reasons as "Good": the model's
+ * lists, so the record cites no rule that does not touch the winner.
+ */
+static void consequences(struct buf *b, const struct advice *a)
+{
+	static const char *const label[RISK__COUNT] = {
+		[RISK_CAPACITY] = "the plan is short of capacity.",
+		[RISK_CLOSE_CALL] = "it is a close call.",
+		[RISK_ASSUMED] = "the advice rests on assumed inputs (see the design note's "
+				 "Profile).",
+	};
+	struct buf t = BUF_INIT;
+	struct md_pool mp = MD_POOL_INIT;
+
+	for (size_t i = 0; i < a->nrisks; i++) {
+		const struct advice_risk *r = &a->risks[i];
+
+		buf_reset(&t);
+		if (r->kind == RISK_RULE)
+			buf_addf(&t, "Bad, because %s Mitigation: %s (%s)", md_esc(&mp, r->text),
+				 md_esc(&mp, r->mitigation),
+				 md_esc_code(&mp, a->fired[r->fired].rule->id));
+		else
+			buf_addf(&t, "Bad, because %s%s%s Mitigation: %s", label[r->kind],
+				 *r->text ? " " : "", md_esc(&mp, r->text), md_esc(&mp, r->mitigation));
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	for (size_t i = 0; i < a->nreasons; i++) {
+		const struct fired_rule *f = &a->fired[a->reasons[i]];
+
+		buf_reset(&t);
+		buf_addf(&t, "Good, because %s (%s)", md_esc(&mp, f->rationale),
+			 md_esc_code(&mp, f->rule->id));
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	if (a->nreasons == 0)
+		md_wrap(b, "- ", "  ", "Good, because it fits the profile.");
+	buf_release(&t);
+	md_pool_release(&mp);
+}
+
 char *report_madr(const struct advice *a, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT, t = BUF_INIT;
@@ -90,23 +132,7 @@ char *report_madr(const struct advice *a, const struct report_meta *m)
 			 md_esc(&mp, a->cands[a->hybrid.worker].label));
 	md_wrap(&b, "", "", buf_str(&t));
 	buf_adds(&b, "\n### Consequences\n\n");
-	for (size_t i = 0; i < a->nfired; i++) {
-		const struct fired_rule *f = &a->fired[i];
-		bool hit = f->ncands == 0;
-
-		for (size_t h = 0; h < f->ncands; h++)
-			hit |= f->cands[h] == 0;
-		if (!hit || !f->risk)
-			continue;
-		buf_reset(&t);
-		buf_addf(&t, "Bad, because %s Mitigation: %s", md_esc(&mp, f->risk),
-			 md_esc(&mp, f->rule->mitigation ? f->rule->mitigation : "none stated."));
-		md_wrap(&b, "- ", "  ", buf_str(&t));
-	}
-	buf_reset(&t);
-	buf_addf(&t, "Good, because %s",
-		 a->nfired ? md_esc(&mp, a->fired[0].rationale) : "it fits the profile.");
-	md_wrap(&b, "- ", "  ", buf_str(&t));
+	consequences(&b, a);
 	buf_adds(&b, "\n## Pros and Cons of the Options\n");
 	for (size_t i = 0; i < shown; i++) {
 		buf_addf(&b, "\n### %s\n\n", md_esc(&mp, a->cands[i].label));

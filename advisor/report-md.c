@@ -4,8 +4,10 @@
  * rules, so every line stays within 80 columns (prose is wrapped, tables
  * use short candidate ids) and every heading is unique.
  *
- * The HTML renderer reuses this text with charts as placeholders, which it
- * replaces by inline SVG (report_markdown_for).
+ * The note is built as parts (report-internal.h): Markdown text, and the
+ * model's charts, which this renderer draws as Mermaid and the HTML
+ * renderer as inline SVG.  What to say (reasons, risks, charts, where the
+ * figures came from) is the advice's decision; this file only words it.
  */
 #include "report.h"
 
@@ -25,56 +27,11 @@ static const char *confidence_word(double c)
 	return c >= 0.8 ? "high" : c >= 0.6 ? "moderate" : "low";
 }
 
-/* The rules that most favour the winner: largest summed effect on it. */
-static size_t top_reasons(const struct advice *a, size_t *idx, size_t max)
-{
-	double best[8] = { 0 };
-	size_t n = 0;
-	const struct candidate *w = &a->cands[0];
-
-	for (size_t i = 0; i < a->nfired; i++) {
-		const struct fired_rule *f = &a->fired[i];
-		double sum = 0;
-		bool touches = f->ncands == 0;
-
-		for (size_t h = 0; h < f->ncands; h++)
-			touches |= f->cands[h] == 0;
-		if (!touches)
-			continue;
-		for (size_t e = 0; e < f->rule->neffects; e++) {
-			const struct effect *ef = &f->rule->effects[e];
-
-			if ((!ef->runtime || strcmp(ef->runtime, w->rt->id) == 0) &&
-			    (!ef->model || strcmp(ef->model, w->model->id) == 0))
-				sum += ef->delta * a->p->priorities[ef->criterion];
-		}
-		if (sum <= 0)
-			continue;
-		/* insertion into a short sorted list */
-		for (size_t k = 0; k < max; k++) {
-			if (k == n || sum > best[k]) {
-				for (size_t m = (n < max ? n : max - 1); m > k; m--) {
-					best[m] = best[m - 1];
-					idx[m] = idx[m - 1];
-				}
-				best[k] = sum;
-				idx[k] = i;
-				if (n < max)
-					n++;
-				break;
-			}
-		}
-	}
-	return n;
-}
-
 static void section_recommendation(struct buf *b, const struct advice *a)
 {
 	const struct candidate *w = &a->cands[0];
 	const struct profile *p = a->p;
 	struct buf t = BUF_INIT;
-	size_t reasons[3];
-	size_t nr = top_reasons(a, reasons, 3);
 	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "## Recommendation\n\n");
@@ -132,10 +89,10 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	}
 	md_wrap(b, "", "", buf_str(&t));
 	buf_reset(&t);
-	if (nr) {
+	if (a->nreasons) {
 		buf_adds(b, "\nThe main reasons:\n\n");
-		for (size_t i = 0; i < nr; i++) {
-			const struct fired_rule *f = &a->fired[reasons[i]];
+		for (size_t i = 0; i < a->nreasons; i++) {
+			const struct fired_rule *f = &a->fired[a->reasons[i]];
 
 			buf_reset(&t);
 			buf_addf(&t, "%s (%s)", md_esc(&mp, f->rationale), md_esc_code(&mp, f->rule->id));
@@ -373,64 +330,43 @@ static void section_capacity(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
-double report_chart_scale(const struct probe_result *r, int chart)
+/* A Mermaid bar chart of one of the model's charts (medians). */
+static void mermaid_chart(struct buf *b, const struct chart *c)
 {
-	if (chart == 0)
-		return strcmp(r->unit, "us") == 0 ? 1 : strcmp(r->unit, "ns") == 0 ? 1e-3 : 0;
-	return strcmp(r->unit, "x") == 0 ? 1 : 0;
+	double max = 0;
+
+	for (size_t i = 0; i < c->nbars; i++)
+		max = fmax(max, c->bars[i].median);
+	buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s (%s)\"\n  x-axis [", c->title,
+		 c->unit_words);
+	for (size_t i = 0; i < c->nbars; i++)
+		buf_addf(b, "%s\n    \"%s\"", i ? "," : "", c->bars[i].name);
+	buf_addf(b, "\n  ]\n  y-axis \"%s\" 0 --> %.0f\n  bar [", c->unit, ceil(max * 1.1));
+	for (size_t i = 0; i < c->nbars; i++) {
+		buf_addf(b, "%s", i ? ", " : "");
+		md_num(b, c->bars[i].median);
+	}
+	buf_adds(b, "]\n```\n");
 }
 
-/* Mermaid bar charts of the probe figures: costs in µs, speed-ups in x. */
-static void probe_charts(struct buf *b, const struct probe_set *ps, bool placeholders)
+/* End the text part in b and add the model's charts after it. */
+static void doc_charts(struct report_doc *doc, struct buf *b, const struct advice *a)
 {
-	static const struct {
-		const char *title;
-		const char *unit;
-	} charts[] = {
-		{ "Cost of one operation (microseconds)", "us" },
-		{ "Speed-up on all cores (x)", "x" },
-	};
+	struct report_part *p;
 
-	for (int c = 0; c < 2; c++) {
-		size_t n = 0;
-		double max = 0;
-
-		for (size_t i = 0; i < ps->nresults; i++) {
-			double s = report_chart_scale(&ps->results[i], c);
-
-			if (s > 0) {
-				n++;
-				max = fmax(max, ps->results[i].st.median * s);
-			}
-		}
-		if (n == 0)
-			continue;
-		if (placeholders) {
-			buf_addf(b, "\nADVISOR-CHART-%d\n", c);
-			continue;
-		}
-		buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s\"\n  x-axis [", charts[c].title);
-		n = 0;
-		for (size_t i = 0; i < ps->nresults; i++)
-			if (report_chart_scale(&ps->results[i], c) > 0)
-				buf_addf(b, "%s\n    \"%s\"", n++ ? "," : "", ps->results[i].name);
-		buf_addf(b, "\n  ]\n  y-axis \"%s\" 0 --> %.0f\n  bar [", charts[c].unit,
-			 ceil(max * 1.1));
-		n = 0;
-		for (size_t i = 0; i < ps->nresults; i++) {
-			double s = report_chart_scale(&ps->results[i], c);
-
-			if (s > 0) {
-				buf_addf(b, "%s", n++ ? ", " : "");
-				md_num(b, ps->results[i].st.median * s);
-			}
-		}
-		buf_adds(b, "]\n```\n");
+	if (a->ncharts == 0)
+		return;
+	p = XPUSH(doc->v, doc->n, doc->cap);
+	p->text = buf_detach(b);
+	p->chart = NULL;
+	for (size_t i = 0; i < a->ncharts; i++) {
+		p = XPUSH(doc->v, doc->n, doc->cap);
+		p->text = NULL;
+		p->chart = &a->charts[i];
 	}
 }
 
-static void section_measured(struct buf *b, const struct advice *a, const struct report_meta *m,
-			     bool placeholders)
+static void section_measured(struct buf *b, const struct advice *a, struct report_doc *doc)
 {
 	const struct probe_set *ps = a->ps;
 	struct buf t = BUF_INIT;
@@ -449,7 +385,7 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 	for (size_t i = 0; i < ps->nresults; i++)
 		noisy += ps->results[i].noisy;
 	buf_addf(&t, "Figures %s: %s, %d cores, %ld MB, kernel %s, taken %s in ",
-		 strncmp(m->probe_source, "probe cache", 11) == 0 ? "from the probe cache" : "measured now",
+		 a->probes == PROBES_CACHE ? "from the probe cache" : "measured now",
 		 md_esc(&mp, ps->fp.cpu_model), ps->fp.cores, ps->fp.memory_mb,
 		 md_esc(&mp, ps->fp.kernel), md_esc(&mp, ps->fp.taken_at));
 	md_num(&t, ps->elapsed_s);
@@ -486,7 +422,7 @@ static void section_measured(struct buf *b, const struct advice *a, const struct
 		buf_addc(b, '\n');
 		md_wrap(b, "", "", "\\* taken while other work used the CPU.");
 	}
-	probe_charts(b, ps, placeholders);
+	doc_charts(doc, b, a);
 	if (ps->nskipped) {
 		buf_adds(b, "\nNot measured:\n\n");
 		for (size_t i = 0; i < ps->nskipped; i++) {
@@ -617,78 +553,31 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
-static bool rule_touches_winner(const struct advice *a, const struct fired_rule *f)
-{
-	const struct candidate *w = &a->cands[0];
-
-	if (f->ncands) {
-		for (size_t h = 0; h < f->ncands; h++)
-			if (f->cands[h] == 0)
-				return true;
-		return false;
-	}
-	for (size_t e = 0; e < f->rule->neffects; e++) {
-		const struct effect *ef = &f->rule->effects[e];
-
-		if ((!ef->runtime || strcmp(ef->runtime, w->rt->id) == 0) &&
-		    (!ef->model || strcmp(ef->model, w->model->id) == 0))
-			return true;
-	}
-	return f->rule->neffects == 0;
-}
-
 static void section_risks(struct buf *b, const struct advice *a)
 {
-	const struct candidate *w = &a->cands[0];
-	const struct profile *p = a->p;
+	static const char *const label[RISK__COUNT] = {
+		[RISK_CAPACITY] = "capacity",
+		[RISK_CLOSE_CALL] = "a close call",
+		[RISK_ASSUMED] = "the advice rests on assumed inputs (see Profile)",
+	};
 	struct buf t = BUF_INIT;
-	size_t n = 0;
-	int assumed = 0;
 	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "\n## Risks and mitigations\n\n");
-	for (size_t i = 0; i < a->nfired; i++) {
-		const struct fired_rule *f = &a->fired[i];
+	for (size_t i = 0; i < a->nrisks; i++) {
+		const struct advice_risk *r = &a->risks[i];
 
-		if (!f->risk || !rule_touches_winner(a, f))
-			continue;
 		buf_reset(&t);
-		buf_addf(&t, "Risk: %s Mitigation: %s (%s)", md_esc(&mp, f->risk),
-			 md_esc(&mp, f->rule->mitigation ? f->rule->mitigation : "none stated."),
-			 md_esc_code(&mp, f->rule->id));
-		md_wrap(b, "- ", "  ", buf_str(&t));
-		n++;
-	}
-	if (!w->cap.meets_target) {
-		buf_reset(&t);
-		if (w->cap.instances_needed > 0)
-			buf_addf(&t, "Risk: capacity. The plan has %d instance%s but the estimate needs "
-				 "%d (%s). Mitigation: plan for %d instances, or reduce CPU per request.",
-				 p->instances, p->instances == 1 ? "" : "s", w->cap.instances_needed,
-				 md_esc(&mp, w->cap.limit), w->cap.instances_needed);
+		if (r->kind == RISK_RULE)
+			buf_addf(&t, "Risk: %s Mitigation: %s (%s)", md_esc(&mp, r->text),
+				 md_esc(&mp, r->mitigation),
+				 md_esc_code(&mp, a->fired[r->fired].rule->id));
 		else
-			buf_addf(&t, "Risk: capacity. No instance count meets the target (%s). "
-				 "Mitigation: revisit the latency budget or the work per request.",
-				 md_esc(&mp, w->cap.limit));
+			buf_addf(&t, "Risk: %s.%s%s Mitigation: %s", label[r->kind], *r->text ? " " : "",
+				 md_esc(&mp, r->text), md_esc(&mp, r->mitigation));
 		md_wrap(b, "- ", "  ", buf_str(&t));
-		n++;
 	}
-	if (a->confidence < 0.6) {
-		md_wrap(b, "- ", "  ", "Risk: a close call. The top candidates are within a few "
-			"tenths of a point. Mitigation: prototype the riskiest path in the top two "
-			"and measure before committing.");
-		n++;
-	}
-	for (int i = 0; i < PF__COUNT; i++)
-		assumed += (i == PF_RPS || i == PF_CPU_MS || i == PF_LATENCY || i == PF_SKILLS) &&
-			   p->assumed[i];
-	if (assumed) {
-		md_wrap(b, "- ", "  ", "Risk: the advice rests on assumed inputs (see Profile). "
-			"Mitigation: state the request rate, CPU per request, latency budget and "
-			"skills in the profile.");
-		n++;
-	}
-	if (n == 0)
+	if (a->nrisks == 0)
 		md_wrap(b, "", "", "No rule that fired raised a risk for the recommended candidate.");
 	buf_release(&t);
 	md_pool_release(&mp);
@@ -727,41 +616,67 @@ static void section_method(struct buf *b, const struct advice *a, const struct r
 	md_pool_release(&mp);
 }
 
-char *report_markdown_for(const struct advice *a, const struct report_meta *m, bool placeholders)
+void report_doc_release(struct report_doc *doc)
+{
+	for (size_t i = 0; i < doc->n; i++)
+		free(doc->v[i].text);
+	free(doc->v);
+	memset(doc, 0, sizeof *doc);
+}
+
+static void title(struct buf *b, const struct advice *a)
+{
+	struct buf t = BUF_INIT;
+
+	md_text(&t, a->p->name);
+	if (t.len + 15 <= MD_WIDTH && !strchr(a->p->name, '\n'))
+		buf_addf(b, "# Design note: %s\n\n", buf_str(&t));
+	else
+		buf_adds(b, "# Design note\n\n");
+	buf_reset(&t);
+	buf_adds(&t, "Runtime and concurrency model for ");
+	md_code(&t, a->p->file);
+	buf_addf(&t, ", by advisor %s.", ADVISOR_VERSION);
+	md_wrap(b, "", "", buf_str(&t));
+	buf_release(&t);
+}
+
+void report_markdown_doc(const struct advice *a, const struct report_meta *m,
+			 struct report_doc *doc)
 {
 	struct buf b = BUF_INIT;
-	struct buf title = BUF_INIT;
+	struct report_part *p;
 
-	md_text(&title, a->p->name);
-	if (title.len + 15 <= MD_WIDTH && !strchr(a->p->name, '\n'))
-		buf_addf(&b, "# Design note: %s\n\n", buf_str(&title));
-	else
-		buf_adds(&b, "# Design note\n\n");
-	buf_release(&title);
-	{
-		struct buf t = BUF_INIT;
-
-		buf_adds(&t, "Runtime and concurrency model for ");
-		md_code(&t, a->p->file);
-		buf_addf(&t, ", by advisor %s.", ADVISOR_VERSION);
-		md_wrap(&b, "", "", buf_str(&t));
-		buf_release(&t);
-	}
+	memset(doc, 0, sizeof *doc);
+	title(&b, a);
 	buf_addc(&b, '\n');
 	section_recommendation(&b, a);
 	section_profile(&b, a);
 	section_ranking(&b, a);
 	section_capacity(&b, a);
-	section_measured(&b, a, m, placeholders);
+	section_measured(&b, a, doc);
 	section_tradeoffs(&b, a);
 	section_why(&b, a);
 	section_sensitivity(&b, a);
 	section_risks(&b, a);
 	section_method(&b, a, m);
-	return buf_detach(&b);
+	p = XPUSH(doc->v, doc->n, doc->cap);
+	p->text = buf_detach(&b);
+	p->chart = NULL;
 }
 
 char *report_markdown(const struct advice *a, const struct report_meta *m)
 {
-	return report_markdown_for(a, m, false);
+	struct report_doc doc;
+	struct buf b = BUF_INIT;
+
+	report_markdown_doc(a, m, &doc);
+	for (size_t i = 0; i < doc.n; i++) {
+		if (doc.v[i].chart)
+			mermaid_chart(&b, doc.v[i].chart);
+		else
+			buf_adds(&b, doc.v[i].text);
+	}
+	report_doc_release(&doc);
+	return buf_detach(&b);
 }

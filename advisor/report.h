@@ -26,6 +26,23 @@ char *report_madr(const struct advice *a, const struct report_meta *m);
 json_t *report_json(const struct advice *a, const struct report_meta *m);
 char *report_json_text(const struct advice *a, const struct report_meta *m);
 
+/*
+ * The report formats, in the order --list-formats shows them; the first
+ * is the default.  render returns a heap string the caller frees.
+ */
+struct report_format {
+	const char *name;	/* the --format value: "md" */
+	const char *ext;	/* the file extension, without its dot: "madr.md" */
+	char *(*render)(const struct advice *a, const struct report_meta *m);
+	const char *summary;	/* one line for --list-formats */
+};
+
+extern const struct report_format report_formats[];
+extern const size_t report_nformats;
+
+/* The format called name, or NULL. */
+const struct report_format *report_format_find(const char *name);
+
 /* Shared by the renderers: a candidate's short id "go/m-n". */
 char *report_candidate_id(const struct candidate *c);
 

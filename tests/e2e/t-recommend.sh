@@ -13,7 +13,11 @@ for key in runtime model scaling confidence runner_up hybrid; do
 	grep -q "^    \"$key\":" r.json || fail "recommendation lacks $key"
 done
 # The same inputs give the same bytes, in every format.
+formats=$($ADVISOR recommend --list-formats | awk '{ print $1 }')
 for f in md html json madr; do
+	printf '%s\n' $formats | grep -qx "$f" || fail "--list-formats lacks $f"
+done
+for f in $formats; do
 	$ADVISOR recommend "$ex" --no-probes --format $f >a.$f
 	$ADVISOR recommend "$ex" --no-probes --format $f >b.$f
 	cmp -s a.$f b.$f || fail "$f output differs between two runs"
