@@ -67,21 +67,6 @@ void advice_release(struct advice *a)
 
 /* ---- field lookup for rules ---------------------------------------- */
 
-struct num_field {
-	const char *name;
-	size_t offset;
-};
-
-static const struct num_field profile_numbers[] = {
-	{ "workload.peak_concurrency", offsetof(struct profile, peak_concurrency) },
-	{ "workload.requests_per_second", offsetof(struct profile, requests_per_second) },
-	{ "workload.cpu_ms_per_request", offsetof(struct profile, cpu_ms_per_request) },
-	{ "workload.io_wait_fraction", offsetof(struct profile, io_wait_fraction) },
-	{ "workload.latency_p99_ms", offsetof(struct profile, latency_p99_ms) },
-	{ "constraints.memory_mb_per_instance", offsetof(struct profile, memory_mb_per_instance) },
-	{ "constraints.cold_start_ms", offsetof(struct profile, cold_start_ms) },
-};
-
 static void set_num(struct value *v, double x)
 {
 	v->type = VAL_NUM;
@@ -100,49 +85,38 @@ static void set_list(struct value *v, const struct strlist *l)
 	v->list = l;
 }
 
+/* A profile field, through its row of the profile's field table. */
 static bool lookup_profile(const struct profile *p, const char *f, struct value *v)
 {
-	for (size_t i = 0; i < N(profile_numbers); i++) {
-		if (strcmp(f, profile_numbers[i].name) == 0) {
-			double x = *(const double *)((const char *)p + profile_numbers[i].offset);
+	const char *key;
+	const struct profile_spec *pf = profile_field_find(f, &key);
 
-			set_num(v, x);
-			/* "No limit" is not a number a rule should compare with. */
-			if (x == 0 && strncmp(f, "constraints.", 12) == 0)
-				v->type = VAL_NONE;
-			return true;
-		}
-	}
-	if (strcmp(f, "project.name") == 0)
-		set_str(v, p->name);
-	else if (strcmp(f, "project.description") == 0)
-		set_str(v, p->description);
-	else if (strcmp(f, "workload.kind") == 0)
-		set_str(v, profile_kinds[p->kind]);
-	else if (strcmp(f, "workload.traits") == 0)
-		set_list(v, &p->traits);
-	else if (strcmp(f, "team.size") == 0)
-		set_num(v, p->team_size);
-	else if (strncmp(f, "team.skills.", 12) == 0)
-		set_num(v, profile_skill(p, f + 12));
-	else if (strcmp(f, "team.can_hire") == 0)
-		set_list(v, &p->can_hire);
-	else if (strcmp(f, "scaling.strategy") == 0)
-		set_str(v, profile_strategies[p->strategy]);
-	else if (strcmp(f, "scaling.instances") == 0)
-		set_num(v, p->instances);
-	else if (strcmp(f, "scaling.deployment") == 0)
-		set_str(v, profile_deployments[p->deployment]);
-	else if (strcmp(f, "constraints.ecosystem") == 0)
-		set_list(v, &p->ecosystem);
-	else if (strcmp(f, "constraints.exclude") == 0)
-		set_list(v, &p->exclude);
-	else if (strncmp(f, "priorities.", 11) == 0) {
-		for (int i = 0; i < CRIT__COUNT; i++)
-			if (strcmp(f + 11, profile_criteria[i]) == 0)
-				set_num(v, p->priorities[i]);
-	} else
+	if (pf == NULL)
 		return false;
+	switch (pf->type) {
+	case PT_TEXT:
+	case PT_WORD:
+		set_str(v, profile_field_str(p, pf));
+		break;
+	case PT_NUMBER:
+	case PT_INT:
+		set_num(v, profile_field_num(p, pf));
+		/* "No limit" is not a number a rule should compare with. */
+		if (v->num == 0 && (pf->flags & PFL_ZERO_NONE))
+			v->type = VAL_NONE;
+		break;
+	case PT_WORDS:
+		set_list(v, profile_field_ptr(p, pf));
+		break;
+	case PT_SKILLS:
+		set_num(v, profile_skill(p, key));
+		break;
+	case PT_PRIORITIES:
+		for (int i = 0; i < CRIT__COUNT; i++)
+			if (strcmp(key, profile_criteria[i]) == 0)
+				set_num(v, p->priorities[i]);
+		break;
+	}
 	return true;
 }
 

@@ -10,10 +10,12 @@
 #include "engine.h"
 #include "profile.h"
 
-enum { OPT_QUIET = 1 };
+enum { OPT_QUIET = 1, OPT_FIELDS_MD };
 
 static const struct opt_spec check_opts[] = {
 	{ "quiet", 'q', false, OPT_QUIET },
+	/* For maintainers: docs/profile.md's field table, from the code's. */
+	{ "fields-md", 0, false, OPT_FIELDS_MD },
 	{ NULL, 0, false, 0 },
 };
 
@@ -23,6 +25,7 @@ static int cmd_check(int argc, char **argv)
 	struct kb kb;
 	struct ruleset rs;
 	int bases = 0;		/* rule base: 0 not loaded yet, 1 loaded, -1 invalid */
+	bool fields_md = false;
 	int id, rc = EXIT_OK;
 
 	kb_init(&kb);
@@ -31,9 +34,19 @@ static int cmd_check(int argc, char **argv)
 	while ((id = opts_next(&o)) > 0) {
 		if (id == OPT_QUIET)
 			cmd_quiet = true;
+		else if (id == OPT_FIELDS_MD)
+			fields_md = true;
 	}
 	if (id < 0) {
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (fields_md) {
+		struct buf b = BUF_INIT;
+
+		profile_fields_markdown(&b);
+		fputs(buf_str(&b), stdout);
+		buf_release(&b);
 		goto out;
 	}
 	if (o.noperands == 0) {

@@ -35,6 +35,7 @@ static const char *const default_keys[] = { "speedup", "overhead_us", "task_memo
 					    "lag_ms" };
 static const char *const kinds[] = { "runtime", "model" };
 static const char *const parallelisms[] = { "one", "cores", "gil" };
+_Static_assert(N(parallelisms) == PAR_GIL + 1, "parallelisms[] and enum kb_parallelism");
 static const char *const process_counts[] = { "one", "per-core" };
 static const char *const required_runtime_sections[] = { "execution-model", "strengths",
 							 "weaknesses" };

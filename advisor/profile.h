@@ -89,18 +89,89 @@ struct profile {
 	size_t nwarnings;
 };
 
-/* Vocabularies (contract), each with its count. */
 /* The valid range of a numeric profile field (docs/profile.md). */
 struct profile_range {
-	const char *path;	/* "workload.io_wait_fraction"; "priorities.*" */
 	double min, max;
 	bool integer;
 };
+
+/* How a profile field is stored and checked. */
+enum pf_type {
+	PT_TEXT,		/* char *, at most 8192 characters */
+	PT_WORD,		/* an enum: index of the word in its vocabulary */
+	PT_NUMBER,		/* double */
+	PT_INT,			/* int; whole numbers only */
+	PT_WORDS,		/* struct strlist of vocabulary words, none twice */
+	PT_SKILLS,		/* team.skills: a level per language */
+	PT_PRIORITIES,		/* priorities: a weight per criterion */
+};
+
+/* The vocabulary of a word or word list. */
+enum pf_vocab { PV_NONE, PV_KINDS, PV_STRATEGIES, PV_DEPLOYMENTS, PV_TRAITS, PV_LANGUAGES,
+		PV_NEEDS, PV_RUNTIMES, PV__COUNT };
+
+/* How an absent optional field is filled in. */
+enum pf_default {
+	PD_NONE,		/* zero, empty or none: the struct's initial value */
+	PD_CONST,		/* def[0] */
+	PD_BY_KIND,		/* def[workload.kind] */
+	PD_PEAK,		/* workload.peak_concurrency (Little's law, 1 s stay) */
+	PD_FILE_NAME,		/* the profile's file name */
+	PD_EMPTY_TEXT,		/* "" */
+};
+
+enum {
+	PFL_REQUIRED = 1,	/* absence is an error */
+	PFL_ZERO_NONE = 2,	/* 0 means "no limit": not a value to show or compare */
+	PFL_PROSE = 4,		/* shown as a paragraph, not as a row of the digest */
+};
+
+/*
+ * One row per profile field: the loader, the rule type checker, the advice
+ * lookup, the Markdown and JSON digests and docs/profile.md's field table
+ * all read this table (profile_fields[], in profile.c).
+ */
+struct profile_spec {
+	const char *path;		/* "workload.io_wait_fraction" */
+	enum pf_type type;
+	enum pf_vocab vocab;		/* PT_WORD and PT_WORDS */
+	const char *noun;		/* of a vocabulary word: "unknown trait 'x'" */
+	struct profile_range range;	/* PT_NUMBER, PT_INT, each value of a mapping */
+	enum pf_default def;
+	double defv[3];			/* PD_CONST: [0]; PD_BY_KIND: by enum workload_kind */
+	size_t offset;			/* in struct profile */
+	int assumed;			/* enum profile_field, or -1 when required */
+	unsigned flags;			/* PFL_* */
+	int json_digits;		/* PT_NUMBER: rounding in the JSON report */
+	const char *doc;		/* one line for docs/profile.md */
+};
+
+extern const struct profile_spec profile_fields[];
+extern const size_t profile_nfields;
+
+/*
+ * The row of path, or NULL.  A mapping's member ("team.skills.go",
+ * "priorities.velocity") finds the mapping's row, and *key (when key is not
+ * NULL) receives the member's name ("go"); *key is NULL for other rows.
+ * Criteria are checked here; a language name is checked by the caller.
+ */
+const struct profile_spec *profile_field_find(const char *path, const char **key);
+
+/* Values of a row, for the lookup and the digests. */
+const void *profile_field_ptr(const struct profile *p, const struct profile_spec *f);
+double profile_field_num(const struct profile *p, const struct profile_spec *f);
+/* The value of a PT_TEXT or PT_WORD row. */
+const char *profile_field_str(const struct profile *p, const struct profile_spec *f);
+bool profile_field_assumed(const struct profile *p, const struct profile_spec *f);
 
 /* The range of the field at path ("team.skills.go"), or NULL if it has none. */
 const struct profile_range *profile_range_of(const char *path);
 /* True when v is a valid value for the field. */
 bool profile_in_range(const struct profile_range *r, double v);
+
+struct buf;
+/* docs/profile.md's field table, as Markdown; the doc is checked against it. */
+void profile_fields_markdown(struct buf *out);
 
 extern const char *const profile_kinds[];
 extern const size_t profile_nkinds;

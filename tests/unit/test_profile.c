@@ -372,6 +372,31 @@ static void test_profile_null_optional_is_default(void **state)
 	assert_true(f->p.latency_p99_ms == 200);
 }
 
+/* The table of fields marks every assumed flag once, and only optional rows. */
+static void test_profile_fields_table_complete(void **state)
+{
+	int seen[PF__COUNT] = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < profile_nfields; i++) {
+		const struct profile_spec *f = &profile_fields[i];
+
+		if (f->flags & PFL_REQUIRED) {
+			assert_int_equal(f->assumed, -1);
+			continue;
+		}
+		assert_true(f->assumed >= 0 && f->assumed < PF__COUNT);
+		seen[f->assumed]++;
+		assert_non_null(profile_field_find(f->type == PT_PRIORITIES ? "priorities.velocity" :
+						   f->type == PT_SKILLS ? "team.skills.go" : f->path,
+						   NULL));
+	}
+	for (int i = 0; i < PF__COUNT; i++)
+		assert_int_equal(seen[i], 1);
+	assert_null(profile_field_find("priorities.speed", NULL));
+	assert_null(profile_field_find("team.skills", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +425,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_profile_all_zero_priorities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_latency_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_null_optional_is_default, setup, teardown),
+		cmocka_unit_test(test_profile_fields_table_complete),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL) != 0;
