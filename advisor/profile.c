@@ -20,30 +20,18 @@
 
 const char *const profile_kinds[] = { "io", "cpu", "mixed" };
 const size_t profile_nkinds = N(profile_kinds);
-const char *const profile_traits[] = {
-	"rest-api", "websocket", "streaming", "batch", "etl", "ml-inference", "ml-training",
-	"data-science", "image-processing", "video-processing", "pdf-reports", "csv-processing",
-	"cli", "iot-ingest", "scheduler", "proxy", "high-performance-component", "wasm",
-};
-const size_t profile_ntraits = N(profile_traits);
 const char *const profile_strategies[] = { "cores", "machines", "both" };
 const size_t profile_nstrategies = N(profile_strategies);
 const char *const profile_deployments[] = { "vm", "kubernetes", "serverless", "edge", "desktop" };
 const size_t profile_ndeployments = N(profile_deployments);
-const char *const profile_languages[] = { "javascript", "python", "go", "java", "csharp", "rust" };
-const char *const profile_needs[] = { "ml", "data-science", "web", "enterprise", "systems", "wasm" };
-const size_t profile_nneeds = N(profile_needs);
 const char *const profile_criteria[] = { "performance", "velocity", "team_fit", "ecosystem",
 					 "operations" };
-const char *const profile_default_runtimes[] = { "node", "go", "python", "java", "dotnet", "rust" };
-const size_t profile_ndefault_runtimes = N(profile_default_runtimes);
 
 _Static_assert(N(profile_kinds) == KIND_MIXED + 1, "profile_kinds[] and enum workload_kind");
 _Static_assert(N(profile_strategies) == SCALE_BOTH + 1,
 	       "profile_strategies[] and enum scaling_strategy");
 _Static_assert(N(profile_deployments) == DEPLOY_DESKTOP + 1,
 	       "profile_deployments[] and enum deployment");
-_Static_assert(N(profile_languages) == LANG__COUNT, "profile_languages[] and enum language");
 _Static_assert(N(profile_criteria) == CRIT__COUNT, "profile_criteria[] and enum criterion");
 /* Word fields are stored through an int pointer. */
 _Static_assert(sizeof(enum workload_kind) == sizeof(int) &&
@@ -260,6 +248,9 @@ void profile_release(struct profile *p)
 	free(p->name);
 	free(p->description);
 	strlist_release(&p->traits);
+	strlist_release(&p->languages);
+	free(p->skills);
+	free(p->skill_stated);
 	strlist_release(&p->can_hire);
 	strlist_release(&p->ecosystem);
 	strlist_release(&p->exclude);
@@ -273,8 +264,8 @@ void profile_release(struct profile *p)
 
 double profile_skill(const struct profile *p, const char *language)
 {
-	for (int i = 0; i < LANG__COUNT; i++)
-		if (strcmp(profile_languages[i], language) == 0)
+	for (size_t i = 0; i < p->languages.n; i++)
+		if (strcmp(p->languages.v[i], language) == 0)
 			return p->skills[i];
 	return -1;
 }
@@ -445,21 +436,17 @@ static const char *const *vocab_of(const struct loader *L, enum pf_vocab v, size
 {
 	switch (v) {
 	case PV_TRAITS:
-		*n = N(profile_traits);
-		return profile_traits;
+		*n = L->known->ntraits;
+		return L->known->traits;
 	case PV_LANGUAGES:
-		*n = LANG__COUNT;
-		return profile_languages;
+		*n = L->known->nlanguages;
+		return L->known->languages;
 	case PV_NEEDS:
-		*n = N(profile_needs);
-		return profile_needs;
+		*n = L->known->nneeds;
+		return L->known->needs;
 	case PV_RUNTIMES:
-		if (L->known && L->known->runtimes) {
-			*n = L->known->nruntimes;
-			return L->known->runtimes;
-		}
-		*n = N(profile_default_runtimes);
-		return profile_default_runtimes;
+		*n = L->known->nruntimes;
+		return L->known->runtimes;
 	default:
 		return fixed_vocab(v, n);
 	}
@@ -473,6 +460,10 @@ static void load_skills(struct loader *L, yaml_node_t *m, const struct profile_s
 	size_t nlangs;
 
 	langs = vocab_of(L, f->vocab, &nlangs);
+	for (size_t i = 0; i < nlangs; i++)
+		strlist_push(&p->languages, langs[i]);
+	p->skills = xcalloc(nlangs ? nlangs : 1, sizeof *p->skills);
+	p->skill_stated = xcalloc(nlangs ? nlangs : 1, sizeof *p->skill_stated);
 	p->assumed[f->assumed] = true;
 	if (skills == NULL || ydoc_is_null(skills))
 		return;

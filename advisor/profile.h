@@ -23,10 +23,6 @@ enum deployment { DEPLOY_VM, DEPLOY_KUBERNETES, DEPLOY_SERVERLESS, DEPLOY_EDGE, 
 enum criterion { CRIT_PERFORMANCE, CRIT_VELOCITY, CRIT_TEAM_FIT, CRIT_ECOSYSTEM,
 		 CRIT_OPERATIONS, CRIT__COUNT };
 
-/* Skill languages; the order of the team.skills vocabulary. */
-enum language { LANG_JAVASCRIPT, LANG_PYTHON, LANG_GO, LANG_JAVA, LANG_CSHARP, LANG_RUST,
-		LANG__COUNT };
-
 /* Every field that can take a default, for the "assumed" marks. */
 enum profile_field {
 	PF_NAME, PF_DESCRIPTION,
@@ -65,8 +61,9 @@ struct profile {
 	struct strlist traits;
 
 	int team_size;
-	double skills[LANG__COUNT];
-	bool skill_stated[LANG__COUNT];
+	struct strlist languages;	/* the knowledge base's, in listing order */
+	double *skills;			/* by languages index */
+	bool *skill_stated;
 	struct strlist can_hire;
 
 	enum scaling_strategy strategy;
@@ -175,35 +172,37 @@ void profile_fields_markdown(struct buf *out);
 
 extern const char *const profile_kinds[];
 extern const size_t profile_nkinds;
-extern const char *const profile_traits[];
-extern const size_t profile_ntraits;
 extern const char *const profile_strategies[];
 extern const size_t profile_nstrategies;
 extern const char *const profile_deployments[];
 extern const size_t profile_ndeployments;
-extern const char *const profile_languages[];
-extern const char *const profile_needs[];
-extern const size_t profile_nneeds;
 extern const char *const profile_criteria[];
-extern const char *const profile_default_runtimes[];
-extern const size_t profile_ndefault_runtimes;
 
 /*
- * Runtime ids a profile may name in exclude.  NULL runtimes means the
- * built-in six; the knowledge base passes its own list so that a runtime
- * added as a Markdown file can be excluded too.
+ * The words a profile may use that the knowledge base defines (kb_known):
+ * runtime ids for exclude, languages for team.skills and can_hire,
+ * ecosystem needs and traits.  Each list is in the order messages and
+ * reports show it.
  */
 struct profile_known {
 	const char *const *runtimes;
 	size_t nruntimes;
+	const char *const *languages;
+	size_t nlanguages;
+	const char *const *needs;
+	size_t nneeds;
+	const char *const *traits;
+	size_t ntraits;
 };
 
 void profile_init(struct profile *p);
 void profile_release(struct profile *p);
 
 /*
- * Parse and validate src, the text of file.  Returns 0, or -1 with every
- * problem found in d (in file order).  Warnings may be added on success.
+ * Parse and validate src, the text of file, against the words known
+ * (required: they come from the knowledge base).  Returns 0, or -1 with
+ * every problem found in d (in file order).  Warnings may be added on
+ * success.
  */
 int profile_load(struct profile *p, const char *file, const char *src, size_t len,
 		 const struct profile_known *known, struct diags *d);

@@ -55,8 +55,8 @@ static json_t *field_json(const struct profile *p, const struct profile_spec *f)
 		return strlist_json(profile_field_ptr(p, f));
 	case PT_SKILLS:
 		o = json_object();
-		for (int i = 0; i < LANG__COUNT; i++)
-			json_object_set_new(o, profile_languages[i], json_integer((json_int_t)p->skills[i]));
+		for (size_t i = 0; i < p->languages.n; i++)
+			json_object_set_new(o, p->languages.v[i], json_integer((json_int_t)p->skills[i]));
 		return o;
 	case PT_PRIORITIES:
 		o = json_object();

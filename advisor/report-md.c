@@ -238,8 +238,8 @@ static void profile_row(struct table *tab, const struct profile *p, const struct
 		rowlist(tab, f->path, profile_field_ptr(p, f), assumed);
 		break;
 	case PT_SKILLS:
-		for (int i = 0; i < LANG__COUNT; i++) {
-			path = xasprintf("%s.%s", f->path, profile_languages[i]);
+		for (size_t i = 0; i < p->languages.n; i++) {
+			path = xasprintf("%s.%s", f->path, p->languages.v[i]);
 			rownum(tab, path, p->skills[i], !p->skill_stated[i], NULL);
 			free(path);
 		}

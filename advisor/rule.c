@@ -234,8 +234,7 @@ static size_t field_names(char **names, size_t max)
 			for (int k = 0; k < CRIT__COUNT && n < max; k++)
 				names[n++] = xasprintf("%s.%s", p->path, profile_criteria[k]);
 		} else if (p->type == PT_SKILLS) {
-			for (int k = 0; k < LANG__COUNT && n < max; k++)
-				names[n++] = xasprintf("%s.%s", p->path, profile_languages[k]);
+			continue;	/* languages are the knowledge base's */
 		} else {
 			names[n++] = xstrdup(p->path);
 		}
