@@ -750,12 +750,39 @@ int ruleset_load_dir(struct ruleset *rs, const char *dir, struct diags *d)
 	return rc;
 }
 
+/* A team.skills.LANGUAGE field must name a language of the knowledge base. */
+static int check_languages(const struct rule *r, const struct cond *c, const struct kb *kb,
+			   struct diags *d)
+{
+	const char *key;
+	const struct profile_spec *f;
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	for (size_t i = 0; i < c->nkids; i++)
+		rc |= check_languages(r, &c->kids[i], kb, d);
+	f = c->field ? profile_field_find(c->field, &key) : NULL;
+	if (f && f->type == PT_SKILLS) {
+		for (size_t i = 0; i < kb->nlanguages; i++)
+			if (strcmp(kb->languages[i], key) == 0)
+				return rc;
+		diag_add(d, DIAG_ERROR, r->file, NULL, 0, c->line, c->col,
+			 "rule '%s': unknown language '%s' in field '%s'", r->id, key, c->field);
+		rc = -1;
+	}
+	return rc;
+}
+
 int ruleset_check(const struct ruleset *rs, const struct kb *kb, struct diags *d)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->rules[i];
+
+		if (check_languages(r, r->when, kb, d) < 0)
+			rc = -1;
 
 		for (size_t j = 0; j < r->neffects; j++) {
 			const struct effect *e = &r->effects[j];
