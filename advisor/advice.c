@@ -85,21 +85,6 @@ void advice_release(struct advice *a)
 
 /* ---- field lookup for rules ---------------------------------------- */
 
-struct num_field {
-	const char *name;
-	size_t offset;
-};
-
-static const struct num_field profile_numbers[] = {
-	{ "workload.peak_concurrency", offsetof(struct profile, peak_concurrency) },
-	{ "workload.requests_per_second", offsetof(struct profile, requests_per_second) },
-	{ "workload.cpu_ms_per_request", offsetof(struct profile, cpu_ms_per_request) },
-	{ "workload.io_wait_fraction", offsetof(struct profile, io_wait_fraction) },
-	{ "workload.latency_p99_ms", offsetof(struct profile, latency_p99_ms) },
-	{ "constraints.memory_mb_per_instance", offsetof(struct profile, memory_mb_per_instance) },
-	{ "constraints.cold_start_ms", offsetof(struct profile, cold_start_ms) },
-};
-
 static void set_num(struct value *v, double x)
 {
 	v->type = VAL_NUM;
@@ -118,49 +103,38 @@ static void set_list(struct value *v, const struct strlist *l)
 	v->list = l;
 }
 
+/* A profile field, through its row of the profile's field table. */
 static bool lookup_profile(const struct profile *p, const char *f, struct value *v)
 {
-	for (size_t i = 0; i < N(profile_numbers); i++) {
-		if (strcmp(f, profile_numbers[i].name) == 0) {
-			double x = *(const double *)((const char *)p + profile_numbers[i].offset);
+	const char *key;
+	const struct profile_spec *pf = profile_field_find(f, &key);
 
-			set_num(v, x);
-			/* "No limit" is not a number a rule should compare with. */
-			if (x == 0 && strncmp(f, "constraints.", 12) == 0)
-				v->type = VAL_NONE;
-			return true;
-		}
-	}
-	if (strcmp(f, "project.name") == 0)
-		set_str(v, p->name);
-	else if (strcmp(f, "project.description") == 0)
-		set_str(v, p->description);
-	else if (strcmp(f, "workload.kind") == 0)
-		set_str(v, profile_kinds[p->kind]);
-	else if (strcmp(f, "workload.traits") == 0)
-		set_list(v, &p->traits);
-	else if (strcmp(f, "team.size") == 0)
-		set_num(v, p->team_size);
-	else if (strncmp(f, "team.skills.", 12) == 0)
-		set_num(v, profile_skill(p, f + 12));
-	else if (strcmp(f, "team.can_hire") == 0)
-		set_list(v, &p->can_hire);
-	else if (strcmp(f, "scaling.strategy") == 0)
-		set_str(v, profile_strategies[p->strategy]);
-	else if (strcmp(f, "scaling.instances") == 0)
-		set_num(v, p->instances);
-	else if (strcmp(f, "scaling.deployment") == 0)
-		set_str(v, profile_deployments[p->deployment]);
-	else if (strcmp(f, "constraints.ecosystem") == 0)
-		set_list(v, &p->ecosystem);
-	else if (strcmp(f, "constraints.exclude") == 0)
-		set_list(v, &p->exclude);
-	else if (strncmp(f, "priorities.", 11) == 0) {
-		for (int i = 0; i < CRIT__COUNT; i++)
-			if (strcmp(f + 11, profile_criteria[i]) == 0)
-				set_num(v, p->priorities[i]);
-	} else
+	if (pf == NULL)
 		return false;
+	switch (pf->type) {
+	case PT_TEXT:
+	case PT_WORD:
+		set_str(v, profile_field_str(p, pf));
+		break;
+	case PT_NUMBER:
+	case PT_INT:
+		set_num(v, profile_field_num(p, pf));
+		/* "No limit" is not a number a rule should compare with. */
+		if (v->num == 0 && (pf->flags & PFL_ZERO_NONE))
+			v->type = VAL_NONE;
+		break;
+	case PT_WORDS:
+		set_list(v, profile_field_ptr(p, pf));
+		break;
+	case PT_SKILLS:
+		set_num(v, profile_skill(p, key));
+		break;
+	case PT_PRIORITIES:
+		for (int i = 0; i < CRIT__COUNT; i++)
+			if (strcmp(key, profile_criteria[i]) == 0)
+				set_num(v, p->priorities[i]);
+		break;
+	}
 	return true;
 }
 
@@ -326,20 +300,18 @@ static bool cap_at(const struct profile *p, const struct cap_in *in, double n,
 
 /*
  * Does the heavy work run in native libraries?  Then a runtime's own speed
- * matters little: traits that imply native kernels (ML, image and video
- * processing, data science), or a description naming the runtime's native
+ * matters little: traits of the class 'native' (knowledge/vocabulary.md:
+ * ML, image and video processing, data science), or a description naming the runtime's native
  * libraries (its knowledge file's native_libraries pattern).
  */
-static bool native_work(const struct profile *p, const struct kb_runtime *rt)
+static bool native_work(const struct kb *kb, const struct profile *p,
+			const struct kb_runtime *rt)
 {
-	static const char *const traits[] = { "ml-inference", "ml-training", "image-processing",
-					      "video-processing", "data-science" };
 	pcre2_match_data *md;
 	int rc;
 
-	for (size_t i = 0; i < N(traits); i++)
-		if (strlist_has(&p->traits, traits[i]))
-			return true;
+	if (kb_traits_have(kb, &p->traits, TRAIT_NATIVE))
+		return true;
 	if (rt->native_re == NULL || *p->description == '\0')
 		return false;
 	md = pcre2_match_data_create_from_pattern(rt->native_re, NULL);
@@ -393,7 +365,7 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	 * (probe.loop.timer_lag), not the latency sum, to avoid counting it twice.
 	 */
 	in.lag_ms = 0;
-	k->cpu_factor = native_work(p, rt) ? rt->native_cpu_factor : rt->cpu_factor;
+	k->cpu_factor = native_work(a->kb, p, rt) ? rt->native_cpu_factor : rt->cpu_factor;
 	in.service_ms = p->cpu_ms_per_request * k->cpu_factor + 2 * ov / 1000.0;
 	if (in.service_ms <= 0)
 		in.service_ms = 1e-6;
@@ -469,37 +441,21 @@ static double clamp10(double x)
 	return x < 0 ? 0 : x > 10 ? 10 : x;
 }
 
-static int need_index(const char *need)
+/*
+ * Needs stated in constraints.ecosystem plus those the traits imply (their
+ * needs in knowledge/vocabulary.md); need[] has one flag per known need.
+ */
+static void needs_of(const struct kb *kb, const struct profile *p, bool *need)
 {
-	for (size_t i = 0; i < profile_nneeds; i++)
-		if (strcmp(profile_needs[i], need) == 0)
-			return (int)i;
-	return -1;
-}
+	memset(need, 0, kb->vocab.nneeds * sizeof *need);
+	for (size_t i = 0; i < kb->vocab.nneeds; i++)
+		need[i] = strlist_has(&p->ecosystem, kb->vocab.needs[i].id);
+	for (size_t i = 0; i < p->traits.n; i++) {
+		const struct kb_trait *t = kb_trait(kb, p->traits.v[i]);
 
-/* Needs stated in constraints.ecosystem plus those the traits imply. */
-static void needs_of(const struct profile *p, bool need[6])
-{
-	static const struct {
-		const char *trait;
-		const char *need;
-	} implied[] = {
-		{ "ml-inference", "ml" }, { "ml-training", "ml" },
-		{ "data-science", "data-science" }, { "rest-api", "web" },
-		{ "websocket", "web" }, { "proxy", "web" },
-		{ "high-performance-component", "systems" }, { "wasm", "wasm" },
-	};
-
-	memset(need, 0, 6 * sizeof *need);
-	for (size_t i = 0; i < p->ecosystem.n; i++) {
-		int k = need_index(p->ecosystem.v[i]);
-
-		if (k >= 0)
-			need[k] = true;
+		for (size_t j = 0; t && j < t->nneeds; j++)
+			need[t->needs[j]] = true;
 	}
-	for (size_t i = 0; i < N(implied); i++)
-		if (strlist_has(&p->traits, implied[i].trait))
-			need[need_index(implied[i].need)] = true;
 }
 
 static void base_scores(const struct advice *a, struct candidate *c, int best_needed)
@@ -507,7 +463,7 @@ static void base_scores(const struct advice *a, struct candidate *c, int best_ne
 	const struct profile *p = a->p;
 	const struct kb_runtime *rt = c->rt;
 	const struct capacity *k = &c->cap;
-	bool need[6];
+	bool *need = xcalloc(a->kb->vocab.nneeds + 1, sizeof *need);
 	int nneeds = 0;
 	double perf, ops, eco = 0;
 
@@ -531,13 +487,14 @@ static void base_scores(const struct advice *a, struct candidate *c, int best_ne
 		c->base[CRIT_TEAM_FIT] = fmax(c->base[CRIT_TEAM_FIT], 4);
 
 	/* ecosystem: mean strength for the needs; neutral when none is stated */
-	needs_of(p, need);
-	for (int i = 0; i < 6; i++) {
+	needs_of(a->kb, p, need);
+	for (size_t i = 0; i < a->kb->vocab.nneeds; i++) {
 		if (need[i]) {
 			eco += rt->ecosystem[i];
 			nneeds++;
 		}
 	}
+	free(need);
 	c->eco = nneeds ? eco / nneeds : 3;
 	c->base[CRIT_ECOSYSTEM] = nneeds ? clamp10(2 * c->eco) : 6;
 
@@ -571,10 +528,10 @@ static void derive(struct advice *a)
 	a->dv.io_ms_per_request = p->cpu_ms_per_request * iw / (1 - iw);
 	a->dv.best_skill = 0;
 	a->dv.best_language = "none";
-	for (int i = 0; i < LANG__COUNT; i++) {
+	for (size_t i = 0; i < p->languages.n; i++) {
 		if (p->skills[i] > a->dv.best_skill) {
 			a->dv.best_skill = p->skills[i];
-			a->dv.best_language = profile_languages[i];
+			a->dv.best_language = p->languages.v[i];
 		}
 	}
 }
@@ -892,6 +849,9 @@ static int sensitivity(struct advice *a, struct diags *d)
 	size_t cap = 0;
 	int rc = 0;
 
+	copy.skills = xcalloc(orig->languages.n + 1, sizeof *copy.skills);
+	if (orig->languages.n)
+		memcpy(copy.skills, orig->skills, orig->languages.n * sizeof *copy.skills);
 	a->p = &copy;
 	for (int k = 0; k < CRIT__COUNT && rc == 0; k++) {
 		double vals[10];
@@ -910,10 +870,10 @@ static int sensitivity(struct advice *a, struct diags *d)
 		rc = try_input(a, name, &copy.priorities[k], vals, n, false, d, &cap);
 		free(name);
 	}
-	for (int k = 0; k < LANG__COUNT && rc == 0; k++) {
+	for (size_t k = 0; k < orig->languages.n && rc == 0; k++) {
 		double vals[10];
 		size_t n = 0;
-		char *name = xasprintf("team.skills.%s", profile_languages[k]);
+		char *name = xasprintf("team.skills.%s", orig->languages.v[k]);
 
 		for (int step = 1; step <= 5; step++) {
 			vals[n++] = orig->skills[k] + step;
@@ -932,6 +892,7 @@ static int sensitivity(struct advice *a, struct diags *d)
 		rc = try_input(a, "workload.requests_per_second", &copy.requests_per_second,
 			       factors, N(factors), true, d, &cap);
 	a->p = orig;
+	free(copy.skills);
 	if (a->nflips > 1)
 		qsort(a->flips, a->nflips, sizeof *a->flips, flip_cmp);
 	while (a->nflips > 5) {
@@ -945,26 +906,12 @@ static int sensitivity(struct advice *a, struct diags *d)
 	return rc;
 }
 
-static const char *const io_traits[] = { "rest-api", "websocket", "streaming", "proxy",
-					 "iot-ingest" };
-static const char *const cpu_traits[] = { "ml-inference", "ml-training", "image-processing",
-					  "video-processing", "pdf-reports", "csv-processing",
-					  "etl", "data-science", "batch" };
-
-static bool word_in(const char *word, const char *const *words, size_t n)
+/* Is word a trait of class cls (knowledge/vocabulary.md)? */
+static bool trait_is(const struct kb *kb, const char *word, unsigned cls)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(word, words[i]) == 0)
-			return true;
-	return false;
-}
+	const struct kb_trait *t = kb_trait(kb, word);
 
-static bool has_any(const struct strlist *l, const char *const *words, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlist_has(l, words[i]))
-			return true;
-	return false;
+	return t && (t->classes & cls);
 }
 
 static size_t find_cand(const struct advice *a, const char *rt, const char *model)
@@ -989,12 +936,11 @@ static int hybrid(struct advice *a, struct diags *d)
 	char *fl = NULL, *fr = NULL, *fm = NULL, *bl = NULL, *br = NULL, *bm = NULL;
 	int rc = 0;
 
-	if (!(p->kind == KIND_MIXED || (has_any(&p->traits, io_traits, N(io_traits)) &&
-					has_any(&p->traits, cpu_traits, N(cpu_traits)))))
+	if (!(p->kind == KIND_MIXED || (kb_traits_have(a->kb, &p->traits, TRAIT_IO) &&
+					kb_traits_have(a->kb, &p->traits, TRAIT_CPU))))
 		return 0;
 	for (size_t i = 0; i < p->traits.n; i++)
-		strlist_push(word_in(p->traits.v[i], io_traits, N(io_traits)) ? &ft : &bt,
-			     p->traits.v[i]);
+		strlist_push(trait_is(a->kb, p->traits.v[i], TRAIT_IO) ? &ft : &bt, p->traits.v[i]);
 	front.kind = KIND_IO;
 	front.traits = ft;
 	front.cpu_ms_per_request = fmin(p->cpu_ms_per_request, 2);

@@ -33,8 +33,16 @@ static const char *const model_keys[] = { "kind", "id", "name", "parallelism", "
 					  "lag_probe", "defaults", "sources" };
 static const char *const default_keys[] = { "speedup", "overhead_us", "task_memory_kib",
 					    "lag_ms" };
-static const char *const kinds[] = { "runtime", "model" };
+static const char *const vocab_keys[] = { "kind", "needs", "traits", "language_order",
+					  "runtime_order" };
+static const char *const trait_keys[] = { "doc", "classes", "needs" };
+/* Trait classes, by bit: TRAIT_IO, TRAIT_CPU, TRAIT_NATIVE. */
+static const char *const trait_classes[] = { "io", "cpu", "native" };
+enum { KIND_RUNTIME, KIND_MODEL, KIND_VOCABULARY };
+static const char *const kinds[] = { "runtime", "model", "vocabulary" };
+_Static_assert(N(kinds) == KIND_VOCABULARY + 1, "kinds[] and the kinds of files");
 static const char *const parallelisms[] = { "one", "cores", "gil" };
+_Static_assert(N(parallelisms) == PAR_GIL + 1, "parallelisms[] and enum kb_parallelism");
 static const char *const process_counts[] = { "one", "per-core" };
 static const char *const required_runtime_sections[] = { "execution-model", "strengths",
 							 "weaknesses" };
@@ -70,6 +78,7 @@ static void runtime_free(struct kb_runtime *r)
 	free(r->language);
 	free(r->file);
 	free(r->native_libraries);
+	free(r->ecosystem);
 	if (r->native_re)
 		pcre2_code_free(r->native_re);
 	for (size_t i = 0; i < r->nmodels; i++) {
@@ -94,6 +103,24 @@ static void model_free(struct kb_model *m)
 	sources_free(m->sources, m->nsources);
 }
 
+static void vocab_release(struct kb_vocab *v)
+{
+	for (size_t i = 0; i < v->nneeds; i++) {
+		free(v->needs[i].id);
+		free(v->needs[i].doc);
+	}
+	for (size_t i = 0; i < v->ntraits; i++) {
+		free(v->traits[i].id);
+		free(v->traits[i].doc);
+		free(v->traits[i].needs);
+	}
+	free(v->needs);
+	free(v->traits);
+	free(v->file);
+	strlist_release(&v->language_order);
+	strlist_release(&v->runtime_order);
+}
+
 void kb_release(struct kb *kb)
 {
 	for (size_t i = 0; i < kb->nruntimes; i++)
@@ -102,7 +129,11 @@ void kb_release(struct kb *kb)
 		model_free(&kb->models[i]);
 	free(kb->runtimes);
 	free(kb->models);
+	vocab_release(&kb->vocab);
 	free(kb->runtime_ids);
+	free(kb->languages);
+	free(kb->need_ids);
+	free(kb->trait_ids);
 	free(kb->dir);
 	kb_init(kb);
 }
@@ -150,6 +181,31 @@ void kb_known(const struct kb *kb, struct profile_known *known)
 {
 	known->runtimes = kb->runtime_ids;
 	known->nruntimes = kb->nruntimes;
+	known->languages = kb->languages;
+	known->nlanguages = kb->nlanguages;
+	known->needs = kb->need_ids;
+	known->nneeds = kb->vocab.nneeds;
+	known->traits = kb->trait_ids;
+	known->ntraits = kb->vocab.ntraits;
+}
+
+const struct kb_trait *kb_trait(const struct kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->vocab.ntraits; i++)
+		if (strcmp(kb->vocab.traits[i].id, id) == 0)
+			return &kb->vocab.traits[i];
+	return NULL;
+}
+
+bool kb_traits_have(const struct kb *kb, const struct strlist *traits, unsigned classes)
+{
+	for (size_t i = 0; i < traits->n; i++) {
+		const struct kb_trait *t = kb_trait(kb, traits->v[i]);
+
+		if (t && (t->classes & classes))
+			return true;
+	}
+	return false;
 }
 
 /* Per-file parse state. */
@@ -280,25 +336,19 @@ static void get_sources(struct kfile *k, yaml_node_t *map, struct kb_source **ou
 	}
 }
 
-static void load_runtime(struct kfile *k, yaml_node_t *root, struct kb_runtime *r)
+static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t *root,
+			 struct kb_runtime *r)
 {
 	yaml_node_t *eco, *models;
 	size_t cap = 0;
-	int lang;
 	bool have_default = false;
 
 	if (ydoc_check_keys(&k->y, k->d, root, runtime_keys, N(runtime_keys), "a runtime file") < 0)
 		k->errors++;
 	r->id = get_id(k, root, "id");
 	r->name = get_text(k, root, "name", true);
-	r->language = get_text(k, root, "language", true);
-	if (r->language) {
-		yaml_node_t *ln = ydoc_get(&k->y, root, "language");
-
-		if (ydoc_word(&k->y, k->d, ln, "skill language", profile_languages, LANG__COUNT,
-			      &lang) < 0)
-			k->errors++;
-	}
+	/* The runtime's language: a team.skills key, defined by naming it here. */
+	r->language = get_id(k, root, "language");
 	r->velocity = get_num(k, root, "velocity", 0, 5, 0, true);
 	r->cpu_factor = get_num(k, root, "cpu_factor", 0.01, 1000, 1, true);
 	r->native_cpu_factor = get_num(k, root, "native_cpu_factor", 0.01, 1000, r->cpu_factor, false);
@@ -323,11 +373,18 @@ static void load_runtime(struct kfile *k, yaml_node_t *root, struct kb_runtime *
 	r->cold_start_ms = get_num(k, root, "cold_start_ms", 0, 1e7, 0, true);
 	r->gc_pause_ms = get_num(k, root, "gc_pause_ms", 0, 1e6, 0, true);
 	eco = need(k, root, "ecosystem");
+	r->ecosystem = xcalloc(v->nneeds + 1, sizeof *r->ecosystem);
 	if (eco && ydoc_expect_map(&k->y, k->d, eco, "ecosystem") == 0) {
-		if (ydoc_check_keys(&k->y, k->d, eco, profile_needs, profile_nneeds, "ecosystem") < 0)
+		const char **ids = xcalloc(v->nneeds + 1, sizeof *ids);
+
+		for (size_t i = 0; i < v->nneeds; i++)
+			ids[i] = v->needs[i].id;
+		/* Without a vocabulary, that one error is enough. */
+		if (v->file && ydoc_check_keys(&k->y, k->d, eco, ids, v->nneeds, "ecosystem") < 0)
 			k->errors++;
-		for (size_t i = 0; i < profile_nneeds; i++)
-			r->ecosystem[i] = get_num(k, eco, profile_needs[i], 0, 5, 0, false);
+		for (size_t i = 0; i < v->nneeds; i++)
+			r->ecosystem[i] = get_num(k, eco, ids[i], 0, 5, 0, false);
+		free(ids);
 	} else if (eco) {
 		k->errors++;
 	}
@@ -409,6 +466,138 @@ static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 		k->errors++;
 	}
 	get_sources(k, root, &m->sources, &m->nsources);
+}
+
+/* An id-keyed mapping's pairs, each id checked; calls fn for each. */
+static void id_pairs(struct kfile *k, yaml_node_t *map, const char *what,
+		     void (*fn)(struct kfile *, const char *, yaml_node_t *, void *), void *arg)
+{
+	if (ydoc_expect_map(&k->y, k->d, map, what) < 0) {
+		k->errors++;
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = yaml_document_get_node(&k->y.doc, p->key);
+		const char *id = ydoc_scalar(kn);
+
+		if (id == NULL || !valid_id(id)) {
+			ydoc_error(&k->y, k->d, kn, "a key of '%s' must be a lowercase id of letters, "
+				   "digits and '-'", what);
+			k->errors++;
+			continue;
+		}
+		fn(k, id, yaml_document_get_node(&k->y.doc, p->value), arg);
+	}
+}
+
+static void add_need(struct kfile *k, const char *id, yaml_node_t *v, void *arg)
+{
+	struct kb_vocab *vo = arg;
+	struct kb_need *n;
+	const char *doc;
+
+	if (ydoc_string(&k->y, k->d, v, "needs", &doc) < 0) {
+		k->errors++;
+		return;
+	}
+	n = XPUSH(vo->needs, vo->nneeds, vo->capneeds);
+	n->id = xstrdup(id);
+	n->doc = xstrdup(doc);
+}
+
+/* A list of words from vocab: a bit set (classes) or indexes (needs). */
+static void word_set(struct kfile *k, yaml_node_t *list, const char *what,
+		     const char *const *vocab, size_t nvocab, unsigned *bits, size_t **idx,
+		     size_t *nidx)
+{
+	size_t cap = 0;
+
+	if (ydoc_expect_seq(&k->y, k->d, list, what) < 0) {
+		k->errors++;
+		return;
+	}
+	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		int w;
+
+		if (ydoc_word(&k->y, k->d, yaml_document_get_node(&k->y.doc, *it), what, vocab,
+			      nvocab, &w) < 0) {
+			k->errors++;
+			continue;
+		}
+		if (bits)
+			*bits |= 1u << w;
+		else
+			*XPUSH(*idx, *nidx, cap) = (size_t)w;
+	}
+}
+
+static void add_trait(struct kfile *k, const char *id, yaml_node_t *v, void *arg)
+{
+	struct kb_vocab *vo = arg;
+	struct kb_trait *t;
+	yaml_node_t *n;
+	const char **needs;
+
+	if (ydoc_expect_map(&k->y, k->d, v, "traits entry") < 0) {
+		k->errors++;
+		return;
+	}
+	if (ydoc_check_keys(&k->y, k->d, v, trait_keys, N(trait_keys), "a traits entry") < 0)
+		k->errors++;
+	t = XPUSH(vo->traits, vo->ntraits, vo->captraits);
+	memset(t, 0, sizeof *t);
+	t->id = xstrdup(id);
+	t->doc = get_text(k, v, "doc", true);
+	n = ydoc_get(&k->y, v, "classes");
+	if (n && !ydoc_is_null(n))
+		word_set(k, n, "trait class", trait_classes, N(trait_classes), &t->classes, NULL,
+			 NULL);
+	n = ydoc_get(&k->y, v, "needs");
+	if (n && !ydoc_is_null(n)) {
+		needs = xcalloc(vo->nneeds + 1, sizeof *needs);
+		for (size_t i = 0; i < vo->nneeds; i++)
+			needs[i] = vo->needs[i].id;
+		word_set(k, n, "ecosystem need", needs, vo->nneeds, NULL, &t->needs, &t->nneeds);
+		free(needs);
+	}
+}
+
+static void get_ids(struct kfile *k, yaml_node_t *map, const char *key, struct strlist *out)
+{
+	yaml_node_t *n = ydoc_get(&k->y, map, key);
+
+	if (n == NULL || ydoc_is_null(n))
+		return;
+	if (ydoc_expect_seq(&k->y, k->d, n, key) < 0) {
+		k->errors++;
+		return;
+	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		const char *s;
+
+		if (ydoc_string(&k->y, k->d, yaml_document_get_node(&k->y.doc, *it), key, &s) < 0) {
+			k->errors++;
+			continue;
+		}
+		strlist_push(out, s);
+	}
+}
+
+/* The vocabulary file: needs, traits and listing orders (docs/knowledge.md). */
+static void load_vocab(struct kfile *k, yaml_node_t *root, struct kb_vocab *v)
+{
+	yaml_node_t *n;
+
+	if (ydoc_check_keys(&k->y, k->d, root, vocab_keys, N(vocab_keys), "a vocabulary file") < 0)
+		k->errors++;
+	n = need(k, root, "needs");
+	if (n)
+		id_pairs(k, n, "needs", add_need, v);
+	n = need(k, root, "traits");
+	if (n)
+		id_pairs(k, n, "traits", add_trait, v);
+	get_ids(k, root, "language_order", &v->language_order);
+	get_ids(k, root, "runtime_order", &v->runtime_order);
 }
 
 /* A level-2 heading found by cmark: its line in the body and its text. */
@@ -579,17 +768,27 @@ static int check_body_text(const char *path, const char *src, size_t len, size_t
 	return -1;
 }
 
+/*
+ * Load one file.  With peek, only learn its kind (*kind; -1 when it cannot
+ * be read), reporting nothing: the vocabulary is loaded before the
+ * runtimes that use its needs.
+ */
 static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *capmd,
-		     struct diags *d)
+		     bool peek, int *kind_out, struct diags *d)
 {
+	struct diags quiet = DIAGS_INIT;
 	struct kfile k = { .d = d };
 	char *src = NULL;
 	size_t len = 0, fms = 0, fml = 0, bs = 0;
 	int body_line = 0, kind = 0, rc = -1;
 	yaml_node_t *root, *kn;
 
+	if (peek) {
+		d = k.d = &quiet;
+		*kind_out = -1;
+	}
 	if (file_read(path, FILEIO_MAX_INPUT, &src, &len, d) < 0)
-		return -1;
+		goto out;
 	if (split_front_matter(src, len, &fms, &fml, &bs, &body_line) < 0) {
 		diag_add(d, DIAG_ERROR, path, src, len, 1, 1,
 			 "a knowledge file starts with a YAML front-matter block between two '---' lines");
@@ -609,12 +808,25 @@ static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *cap
 		goto out;
 	if (ydoc_word(&k.y, d, kn, "knowledge kind", kinds, N(kinds), &kind) < 0)
 		goto out;
-	if (kind == 0) {
+	if (peek) {
+		*kind_out = kind;
+		rc = 0;
+		goto out;
+	}
+	if (kind == KIND_VOCABULARY) {
+		if (kb->vocab.file) {
+			ydoc_error(&k.y, d, kn, "the vocabulary is also defined in '%s'", kb->vocab.file);
+			k.errors++;
+		} else {
+			kb->vocab.file = xstrdup(path);
+			load_vocab(&k, root, &kb->vocab);
+		}
+	} else if (kind == KIND_RUNTIME) {
 		struct kb_runtime *r = XPUSH(kb->runtimes, kb->nruntimes, *caprt);
 
 		memset(r, 0, sizeof *r);
 		r->file = xstrdup(path);
-		load_runtime(&k, root, r);
+		load_runtime(&k, &kb->vocab, root, r);
 		load_sections(src + bs, len - bs, body_line, &r->sections, &r->nsections);
 		for (size_t i = 0; i < N(required_runtime_sections); i++) {
 			if (!kb_section(r->sections, r->nsections, required_runtime_sections[i])) {
@@ -634,6 +846,7 @@ static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *cap
 	rc = k.errors ? -1 : 0;
 out:
 	ydoc_release(&k.y);
+	diags_release(&quiet);
 	free(src);
 	return rc;
 }
@@ -676,12 +889,64 @@ static int check_links(struct kb *kb, struct diags *d)
 	return rc;
 }
 
+/* Add the ids of order that are in have (n of them), then the rest of have. */
+static size_t ordered(const char **out, const struct strlist *order, const char **have, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < order->n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (have[j] && strcmp(order->v[i], have[j]) == 0) {
+				out[k++] = have[j];
+				have[j] = NULL;
+			}
+	for (size_t j = 0; j < n; j++)
+		if (have[j])
+			out[k++] = have[j];
+	return k;
+}
+
+/*
+ * The word lists a profile is checked against: runtime ids and languages
+ * in the vocabulary's order, then in file order; needs and traits as the
+ * vocabulary lists them.
+ */
+static void word_lists(struct kb *kb)
+{
+	const char **have = xcalloc(kb->nruntimes + 1, sizeof *have);
+	size_t n = 0;
+
+	for (size_t i = 0; i < kb->nruntimes; i++)
+		have[i] = kb->runtimes[i].id ? kb->runtimes[i].id : "";
+	kb->runtime_ids = xcalloc(kb->nruntimes + 1, sizeof *kb->runtime_ids);
+	ordered(kb->runtime_ids, &kb->vocab.runtime_order, have, kb->nruntimes);
+	for (size_t i = 0; i < kb->nruntimes; i++) {
+		const char *l = kb->runtimes[i].language;
+		bool seen = false;
+
+		for (size_t j = 0; l && j < n; j++)
+			seen |= strcmp(have[j], l) == 0;
+		if (l && !seen)
+			have[n++] = l;
+	}
+	kb->languages = xcalloc(n + 1, sizeof *kb->languages);
+	kb->nlanguages = ordered(kb->languages, &kb->vocab.language_order, have, n);
+	free(have);
+	kb->need_ids = xcalloc(kb->vocab.nneeds + 1, sizeof *kb->need_ids);
+	for (size_t i = 0; i < kb->vocab.nneeds; i++)
+		kb->need_ids[i] = kb->vocab.needs[i].id;
+	kb->trait_ids = xcalloc(kb->vocab.ntraits + 1, sizeof *kb->trait_ids);
+	for (size_t i = 0; i < kb->vocab.ntraits; i++)
+		kb->trait_ids[i] = kb->vocab.traits[i].id;
+}
+
 int kb_load_dir(struct kb *kb, const char *dir, struct diags *d)
 {
 	static const char *const md[] = { ".md" };
 	char **names = NULL;
 	long n;
 	size_t caprt = 0, capmd = 0;
+	int *kinds_of;
 	int rc = 0;
 
 	kb_release(kb);
@@ -691,16 +956,29 @@ int kb_load_dir(struct kb *kb, const char *dir, struct diags *d)
 		diag_error(d, dir, "cannot read the knowledge folder '%s'", dir);
 		return -1;
 	}
-	for (long i = 0; i < n; i++) {
-		if (load_file(kb, names[i], &caprt, &capmd, d) < 0)
+	kinds_of = xcalloc((size_t)n + 1, sizeof *kinds_of);
+	for (long i = 0; i < n; i++)
+		load_file(kb, names[i], &caprt, &capmd, true, &kinds_of[i], d);
+	/* The vocabulary first: runtimes name its needs. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (long i = 0; i < n; i++) {
+			if ((kinds_of[i] == KIND_VOCABULARY) != (pass == 0))
+				continue;
+			if (load_file(kb, names[i], &caprt, &capmd, false, NULL, d) < 0)
+				rc = -1;
+		}
+		if (pass == 0 && kb->vocab.file == NULL && n >= 0) {
+			diag_error(d, dir, "the knowledge folder '%s' has no vocabulary file "
+				   "(kind: vocabulary)", dir);
 			rc = -1;
-		free(names[i]);
+		}
 	}
+	for (long i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
+	free(kinds_of);
 	if (rc == 0)
 		rc = check_links(kb, d);
-	kb->runtime_ids = xcalloc(kb->nruntimes + 1, sizeof *kb->runtime_ids);
-	for (size_t i = 0; i < kb->nruntimes; i++)
-		kb->runtime_ids[i] = kb->runtimes[i].id ? kb->runtimes[i].id : "";
+	word_lists(kb);
 	return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * The knowledge base: one Markdown file per runtime and per concurrency
- * model, each opening with a YAML front-matter block of structured facts
- * (docs/knowledge.md).  Runtimes and models are data: adding one is adding
- * a file, never a C change.
+ * model, each opening with a YAML front-matter block of structured facts,
+ * and one vocabulary file for the ecosystem needs and traits
+ * (docs/knowledge.md).  Runtimes, their languages, models, needs and
+ * traits are data: adding one is editing Markdown, never a C change.
  *
  * The body is split into sections by its level-2 headings (found with
  * cmark-gfm), so the report can quote "knowledge/runtime-go.md#strengths".
@@ -48,7 +49,7 @@ struct kb_runtime {
 	double baseline_memory_mb;
 	double cold_start_ms;
 	double gc_pause_ms;
-	double ecosystem[6];	/* by profile_needs index, 0..5 */
+	double *ecosystem;	/* by kb need index, 0..5 */
 	struct kb_model_use *models;
 	size_t nmodels;
 	struct kb_section *sections;
@@ -79,13 +80,53 @@ struct kb_model {
 	size_t nsources;
 };
 
+/* What a trait says about the work (knowledge/vocabulary.md, classes). */
+enum {
+	TRAIT_IO = 1,		/* I/O-facing: the front of a hybrid design */
+	TRAIT_CPU = 2,		/* CPU-heavy: the workers of a hybrid design */
+	TRAIT_NATIVE = 4,	/* the heavy work runs in native libraries */
+};
+
+struct kb_trait {
+	char *id;
+	char *doc;
+	unsigned classes;	/* TRAIT_* */
+	size_t *needs;		/* ecosystem needs it implies, by need index */
+	size_t nneeds;
+};
+
+struct kb_need {
+	char *id;
+	char *doc;
+};
+
+/*
+ * The vocabulary file (kind: vocabulary): ecosystem needs, traits, and the
+ * order in which languages and runtimes are listed.
+ */
+struct kb_vocab {
+	char *file;
+	struct kb_need *needs;
+	size_t nneeds, capneeds;
+	struct kb_trait *traits;
+	size_t ntraits, captraits;
+	struct strlist language_order;
+	struct strlist runtime_order;
+};
+
 struct kb {
 	char *dir;
 	struct kb_runtime *runtimes;
 	size_t nruntimes;
 	struct kb_model *models;
 	size_t nmodels;
-	const char **runtime_ids;	/* for profile_known */
+	struct kb_vocab vocab;
+	/* Word lists for profile_known, in listing order. */
+	const char **runtime_ids;
+	const char **languages;		/* of the runtimes, each once */
+	size_t nlanguages;
+	const char **need_ids;
+	const char **trait_ids;
 };
 
 void kb_init(struct kb *kb);
@@ -103,8 +144,12 @@ const struct kb_model *kb_model(const struct kb *kb, const char *id);
 /* The section with this slug, or NULL. */
 const struct kb_section *kb_section(const struct kb_section *v, size_t n, const char *slug);
 
-/* Runtime ids for validating a profile's exclude list. */
+/* The words a profile may use: runtimes, languages, needs, traits. */
 void kb_known(const struct kb *kb, struct profile_known *known);
+
+const struct kb_trait *kb_trait(const struct kb *kb, const char *id);
+/* Does any of these traits have a class in classes (TRAIT_*)? */
+bool kb_traits_have(const struct kb *kb, const struct strlist *traits, unsigned classes);
 
 /* Lowercase, spaces to '-', other punctuation dropped: "Best for" -> "best-for". */
 char *kb_slug(const char *title);

@@ -7,6 +7,7 @@
 #include "profile.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,54 +20,131 @@
 
 const char *const profile_kinds[] = { "io", "cpu", "mixed" };
 const size_t profile_nkinds = N(profile_kinds);
-const char *const profile_traits[] = {
-	"rest-api", "websocket", "streaming", "batch", "etl", "ml-inference", "ml-training",
-	"data-science", "image-processing", "video-processing", "pdf-reports", "csv-processing",
-	"cli", "iot-ingest", "scheduler", "proxy", "high-performance-component", "wasm",
-};
-const size_t profile_ntraits = N(profile_traits);
 const char *const profile_strategies[] = { "cores", "machines", "both" };
 const size_t profile_nstrategies = N(profile_strategies);
 const char *const profile_deployments[] = { "vm", "kubernetes", "serverless", "edge", "desktop" };
 const size_t profile_ndeployments = N(profile_deployments);
-const char *const profile_languages[] = { "javascript", "python", "go", "java", "csharp", "rust" };
-const char *const profile_needs[] = { "ml", "data-science", "web", "enterprise", "systems", "wasm" };
-const size_t profile_nneeds = N(profile_needs);
 const char *const profile_criteria[] = { "performance", "velocity", "team_fit", "ecosystem",
 					 "operations" };
-const char *const profile_default_runtimes[] = { "node", "go", "python", "java", "dotnet", "rust" };
-const size_t profile_ndefault_runtimes = N(profile_default_runtimes);
+
+_Static_assert(N(profile_kinds) == KIND_MIXED + 1, "profile_kinds[] and enum workload_kind");
+_Static_assert(N(profile_strategies) == SCALE_BOTH + 1,
+	       "profile_strategies[] and enum scaling_strategy");
+_Static_assert(N(profile_deployments) == DEPLOY_DESKTOP + 1,
+	       "profile_deployments[] and enum deployment");
+_Static_assert(N(profile_criteria) == CRIT__COUNT, "profile_criteria[] and enum criterion");
+/* Word fields are stored through an int pointer. */
+_Static_assert(sizeof(enum workload_kind) == sizeof(int) &&
+	       sizeof(enum scaling_strategy) == sizeof(int) &&
+	       sizeof(enum deployment) == sizeof(int), "word fields are int-sized");
+
+#define OFF(m) offsetof(struct profile, m)
 
 /*
- * Valid ranges of the numeric fields: the loader checks values against
- * them and the what-if analysis never suggests a value outside them.  A
- * path ending in ".*" covers every key of that mapping.
+ * The profile's fields, in the order of docs/profile.md, the report's
+ * digest and the JSON "assumed" list.  A range also bounds what the
+ * what-if analysis may suggest.
  */
-static const struct profile_range ranges[] = {
-	{ "workload.peak_concurrency", 1, 1e7, true },
-	{ "workload.requests_per_second", 0.001, 1e8, false },
-	{ "workload.cpu_ms_per_request", 0, 3.6e6, false },
-	{ "workload.io_wait_fraction", 0, 1, false },
-	{ "workload.latency_p99_ms", 0.01, 3.6e6, false },
-	{ "team.size", 1, 100000, true },
-	{ "team.skills.*", 0, 5, true },
-	{ "scaling.instances", 1, 100000, true },
-	{ "constraints.memory_mb_per_instance", 16, 4194304, false },
-	{ "constraints.cold_start_ms", 1, 3.6e6, false },
-	{ "priorities.*", 0, 5, false },
+const struct profile_spec profile_fields[] = {
+	{ "project.name", PT_TEXT, .def = PD_FILE_NAME, .offset = OFF(name),
+	  .assumed = PF_NAME, .doc = "shown in the report's title" },
+	{ "project.description", PT_TEXT, .def = PD_EMPTY_TEXT, .offset = OFF(description),
+	  .assumed = PF_DESCRIPTION, .flags = PFL_PROSE,
+	  .doc = "free text; rules may match it with patterns" },
+	{ "workload.kind", PT_WORD, PV_KINDS, "workload kind", .offset = OFF(kind),
+	  .assumed = -1, .flags = PFL_REQUIRED, .doc = "what dominates a request" },
+	{ "workload.peak_concurrency", PT_NUMBER, .range = { 1, 1e7, true },
+	  .offset = OFF(peak_concurrency), .assumed = -1, .flags = PFL_REQUIRED,
+	  .json_digits = 0, .doc = "in-flight tasks at peak" },
+	{ "workload.requests_per_second", PT_NUMBER, .range = { 0.001, 1e8, false },
+	  .def = PD_PEAK, .offset = OFF(requests_per_second), .assumed = PF_RPS,
+	  .json_digits = 3, .doc = "rate at peak" },
+	{ "workload.cpu_ms_per_request", PT_NUMBER, .range = { 0, 3.6e6, false },
+	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 2, [KIND_CPU] = 50, [KIND_MIXED] = 10 },
+	  .offset = OFF(cpu_ms_per_request), .assumed = PF_CPU_MS, .json_digits = 3,
+	  .doc = "CPU time of one request, ms" },
+	{ "workload.io_wait_fraction", PT_NUMBER, .range = { 0, 1, false },
+	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 0.9, [KIND_CPU] = 0.1, [KIND_MIXED] = 0.5 },
+	  .offset = OFF(io_wait_fraction), .assumed = PF_IO_WAIT, .json_digits = 3,
+	  .doc = "share of a request spent waiting on I/O" },
+	{ "workload.latency_p99_ms", PT_NUMBER, .range = { 0.01, 3.6e6, false },
+	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 200, [KIND_CPU] = 2000, [KIND_MIXED] = 500 },
+	  .offset = OFF(latency_p99_ms), .assumed = PF_LATENCY, .json_digits = 3,
+	  .doc = "p99 latency budget, ms" },
+	{ "workload.traits", PT_WORDS, PV_TRAITS, "trait", .offset = OFF(traits),
+	  .assumed = PF_TRAITS, .doc = "what kind of system it is" },
+	{ "team.size", PT_INT, .range = { 1, 100000, true }, .def = PD_CONST, .defv = { 5 },
+	  .offset = OFF(team_size), .assumed = PF_TEAM_SIZE,
+	  .doc = "people who build and run it" },
+	{ "team.skills", PT_SKILLS, PV_LANGUAGES, .range = { 0, 5, true },
+	  .offset = OFF(skills), .assumed = PF_SKILLS,
+	  .doc = "skill per language: 0 none, 3 comfortable, 5 expert" },
+	{ "team.can_hire", PT_WORDS, PV_LANGUAGES, "language", .offset = OFF(can_hire),
+	  .assumed = PF_CAN_HIRE, .doc = "languages the team could hire for" },
+	{ "scaling.strategy", PT_WORD, PV_STRATEGIES, "scaling strategy", .def = PD_CONST,
+	  .defv = { SCALE_BOTH }, .offset = OFF(strategy), .assumed = PF_STRATEGY,
+	  .doc = "grow by cores, by machines or both" },
+	{ "scaling.instances", PT_INT, .range = { 1, 100000, true }, .def = PD_CONST,
+	  .defv = { 2 }, .offset = OFF(instances), .assumed = PF_INSTANCES,
+	  .doc = "instances planned at peak" },
+	{ "scaling.deployment", PT_WORD, PV_DEPLOYMENTS, "deployment", .def = PD_CONST,
+	  .defv = { DEPLOY_VM }, .offset = OFF(deployment), .assumed = PF_DEPLOYMENT,
+	  .doc = "where it runs" },
+	{ "constraints.memory_mb_per_instance", PT_NUMBER, .range = { 16, 4194304, false },
+	  .offset = OFF(memory_mb_per_instance), .assumed = PF_MEMORY,
+	  .flags = PFL_ZERO_NONE, .json_digits = 3, .doc = "memory per instance, MB" },
+	{ "constraints.cold_start_ms", PT_NUMBER, .range = { 1, 3.6e6, false },
+	  .offset = OFF(cold_start_ms), .assumed = PF_COLD_START, .flags = PFL_ZERO_NONE,
+	  .json_digits = 3, .doc = "start-up budget, ms" },
+	{ "constraints.ecosystem", PT_WORDS, PV_NEEDS, "ecosystem need", .offset = OFF(ecosystem),
+	  .assumed = PF_ECOSYSTEM, .doc = "libraries the project needs" },
+	{ "constraints.exclude", PT_WORDS, PV_RUNTIMES, "runtime", .offset = OFF(exclude),
+	  .assumed = PF_EXCLUDE, .doc = "runtimes ruled out" },
+	{ "priorities", PT_PRIORITIES, .range = { 0, 5, false }, .def = PD_CONST, .defv = { 3 },
+	  .offset = OFF(priorities), .assumed = PF_PRIORITIES, .json_digits = 2,
+	  .doc = "weight of each criterion" },
 };
+const size_t profile_nfields = N(profile_fields);
+
+static bool is_criterion(const char *key)
+{
+	for (int i = 0; i < CRIT__COUNT; i++)
+		if (strcmp(profile_criteria[i], key) == 0)
+			return true;
+	return false;
+}
+
+const struct profile_spec *profile_field_find(const char *path, const char **key)
+{
+	if (key)
+		*key = NULL;
+	for (size_t i = 0; i < N(profile_fields); i++) {
+		const struct profile_spec *f = &profile_fields[i];
+		size_t len = strlen(f->path);
+
+		if (f->type != PT_SKILLS && f->type != PT_PRIORITIES) {
+			if (strcmp(path, f->path) == 0)
+				return f;
+			continue;
+		}
+		if (strncmp(path, f->path, len) != 0 || path[len] != '.' || path[len + 1] == '\0')
+			continue;
+		if (f->type == PT_PRIORITIES && !is_criterion(path + len + 1))
+			return NULL;
+		if (key)
+			*key = path + len + 1;
+		return f;
+	}
+	return NULL;
+}
 
 const struct profile_range *profile_range_of(const char *path)
 {
-	for (size_t i = 0; i < N(ranges); i++) {
-		const char *r = ranges[i].path;
-		size_t len = strlen(r);
+	const struct profile_spec *f = profile_field_find(path, NULL);
 
-		if (len > 2 && strcmp(r + len - 2, ".*") == 0 ? strncmp(path, r, len - 1) == 0
-							      : strcmp(path, r) == 0)
-			return &ranges[i];
-	}
-	return NULL;
+	if (f == NULL || f->type == PT_TEXT || f->type == PT_WORD || f->type == PT_WORDS)
+		return NULL;
+	return &f->range;
 }
 
 bool profile_in_range(const struct profile_range *r, double v)
@@ -74,16 +152,68 @@ bool profile_in_range(const struct profile_range *r, double v)
 	return v >= r->min && v <= r->max && (!r->integer || v == floor(v));
 }
 
+const void *profile_field_ptr(const struct profile *p, const struct profile_spec *f)
+{
+	return (const char *)p + f->offset;
+}
+
+static void *field_ptr(struct profile *p, const struct profile_spec *f)
+{
+	return (char *)p + f->offset;
+}
+
+double profile_field_num(const struct profile *p, const struct profile_spec *f)
+{
+	if (f->type == PT_INT)
+		return *(const int *)profile_field_ptr(p, f);
+	return *(const double *)profile_field_ptr(p, f);
+}
+
+/* The words of a fixed vocabulary; the others come from the knowledge base. */
+static const char *const *fixed_vocab(enum pf_vocab v, size_t *n)
+{
+	switch (v) {
+	case PV_KINDS:
+		*n = N(profile_kinds);
+		return profile_kinds;
+	case PV_STRATEGIES:
+		*n = N(profile_strategies);
+		return profile_strategies;
+	case PV_DEPLOYMENTS:
+		*n = N(profile_deployments);
+		return profile_deployments;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+const char *profile_field_str(const struct profile *p, const struct profile_spec *f)
+{
+	size_t n;
+	const char *const *words;
+
+	if (f->type == PT_TEXT)
+		return *(char *const *)profile_field_ptr(p, f);
+	words = fixed_vocab(f->vocab, &n);
+	return words[*(const int *)profile_field_ptr(p, f)];
+}
+
+bool profile_field_assumed(const struct profile *p, const struct profile_spec *f)
+{
+	return f->assumed >= 0 && p->assumed[f->assumed];
+}
+
+/* The last part of a path: the key in its section. */
+static const char *field_key(const struct profile_spec *f)
+{
+	const char *dot = strchr(f->path, '.');
+
+	return dot ? dot + 1 : f->path;
+}
+
 static const char *const top_keys[] = { "version", "project", "workload", "team", "scaling",
 					"constraints", "priorities", "accept" };
-static const char *const project_keys[] = { "name", "description" };
-static const char *const workload_keys[] = { "kind", "peak_concurrency", "requests_per_second",
-					     "cpu_ms_per_request", "io_wait_fraction",
-					     "latency_p99_ms", "traits" };
-static const char *const team_keys[] = { "size", "skills", "can_hire" };
-static const char *const scaling_keys[] = { "strategy", "instances", "deployment" };
-static const char *const constraint_keys[] = { "memory_mb_per_instance", "cold_start_ms",
-					       "ecosystem", "exclude" };
 static const char *const accept_keys[] = { "rule", "because" };
 
 void strlist_push(struct strlist *l, const char *word)
@@ -118,6 +248,9 @@ void profile_release(struct profile *p)
 	free(p->name);
 	free(p->description);
 	strlist_release(&p->traits);
+	strlist_release(&p->languages);
+	free(p->skills);
+	free(p->skill_stated);
 	strlist_release(&p->can_hire);
 	strlist_release(&p->ecosystem);
 	strlist_release(&p->exclude);
@@ -131,8 +264,8 @@ void profile_release(struct profile *p)
 
 double profile_skill(const struct profile *p, const char *language)
 {
-	for (int i = 0; i < LANG__COUNT; i++)
-		if (strcmp(profile_languages[i], language) == 0)
+	for (size_t i = 0; i < p->languages.n; i++)
+		if (strcmp(p->languages.v[i], language) == 0)
 			return p->skills[i];
 	return -1;
 }
@@ -298,148 +431,202 @@ static bool wordlist(struct loader *L, yaml_node_t *map, const char *key, const 
 	return true;
 }
 
-static void load_project(struct loader *L, yaml_node_t *root)
+/* The words a word field may take: fixed, or known from the knowledge base. */
+static const char *const *vocab_of(const struct loader *L, enum pf_vocab v, size_t *n)
 {
-	yaml_node_t *m = section(L, root, "project", project_keys, N(project_keys));
-	struct profile *p = L->p;
-
-	p->assumed[PF_NAME] = !text(L, m, "name", "project.name", &p->name);
-	p->assumed[PF_DESCRIPTION] = !text(L, m, "description", "project.description",
-					   &p->description);
+	switch (v) {
+	case PV_TRAITS:
+		*n = L->known->ntraits;
+		return L->known->traits;
+	case PV_LANGUAGES:
+		*n = L->known->nlanguages;
+		return L->known->languages;
+	case PV_NEEDS:
+		*n = L->known->nneeds;
+		return L->known->needs;
+	case PV_RUNTIMES:
+		*n = L->known->nruntimes;
+		return L->known->runtimes;
+	default:
+		return fixed_vocab(v, n);
+	}
 }
 
-static void load_workload(struct loader *L, yaml_node_t *root)
+static void load_skills(struct loader *L, yaml_node_t *m, const struct profile_spec *f)
 {
-	yaml_node_t *m = section(L, root, "workload", workload_keys, N(workload_keys));
-	yaml_node_t *wnode = ydoc_get(&L->y, root, "workload");
+	yaml_node_t *skills = m ? ydoc_get(&L->y, m, "skills") : NULL;
 	struct profile *p = L->p;
-	int kind = 0;
+	const char *const *langs;
+	size_t nlangs;
 
-	if (m == NULL) {
-		if (wnode == NULL && typo_of(L, root, "workload"))
-			return;
-		if (wnode == NULL || ydoc_is_null(wnode))
-			missing(L, ydoc_get_key(&L->y, root, "workload"), "workload");
+	langs = vocab_of(L, f->vocab, &nlangs);
+	for (size_t i = 0; i < nlangs; i++)
+		strlist_push(&p->languages, langs[i]);
+	p->skills = xcalloc(nlangs ? nlangs : 1, sizeof *p->skills);
+	p->skill_stated = xcalloc(nlangs ? nlangs : 1, sizeof *p->skill_stated);
+	p->assumed[f->assumed] = true;
+	if (skills == NULL || ydoc_is_null(skills))
+		return;
+	p->assumed[f->assumed] = false;
+	if (ydoc_expect_map(&L->y, L->d, skills, f->path) < 0) {
+		fail(L);
 		return;
 	}
-	/* A missing key is reported at the 'workload:' key that should hold it. */
-	if (!word(L, m, "kind", "workload kind", profile_kinds, profile_nkinds, &kind))
-		missing_in(L, ydoc_get_key(&L->y, root, "workload"), m, "kind", "workload.kind");
-	p->kind = (enum workload_kind)kind;
-	if (!number(L, m, "peak_concurrency", "workload.peak_concurrency", &p->peak_concurrency))
-		missing_in(L, ydoc_get_key(&L->y, root, "workload"), m, "peak_concurrency",
-			   "workload.peak_concurrency");
-	p->assumed[PF_RPS] = !number(L, m, "requests_per_second", "workload.requests_per_second",
-				     &p->requests_per_second);
-	p->assumed[PF_CPU_MS] = !number(L, m, "cpu_ms_per_request", "workload.cpu_ms_per_request",
-					&p->cpu_ms_per_request);
-	p->assumed[PF_IO_WAIT] = !number(L, m, "io_wait_fraction", "workload.io_wait_fraction",
-					 &p->io_wait_fraction);
-	p->assumed[PF_LATENCY] = !number(L, m, "latency_p99_ms", "workload.latency_p99_ms",
-					 &p->latency_p99_ms);
-	p->assumed[PF_TRAITS] = !wordlist(L, m, "traits", "workload.traits", "trait",
-					  profile_traits, profile_ntraits, &p->traits);
-}
+	if (ydoc_check_keys(&L->y, L->d, skills, langs, nlangs, f->path) < 0)
+		fail(L);
+	for (size_t i = 0; i < nlangs; i++) {
+		char *path = xasprintf("%s.%s", f->path, langs[i]);
 
-static void load_team(struct loader *L, yaml_node_t *root)
-{
-	yaml_node_t *m = section(L, root, "team", team_keys, N(team_keys));
-	yaml_node_t *skills;
-	struct profile *p = L->p;
-	double size = 0;
-
-	p->assumed[PF_TEAM_SIZE] = !number(L, m, "size", "team.size", &size);
-	p->team_size = (int)size;
-	skills = m ? ydoc_get(&L->y, m, "skills") : NULL;
-	p->assumed[PF_SKILLS] = true;
-	if (skills && !ydoc_is_null(skills)) {
-		p->assumed[PF_SKILLS] = false;
-		if (ydoc_expect_map(&L->y, L->d, skills, "team.skills") < 0) {
-			fail(L);
-		} else {
-			if (ydoc_check_keys(&L->y, L->d, skills, profile_languages, LANG__COUNT,
-					    "team.skills") < 0)
-				fail(L);
-			for (int i = 0; i < LANG__COUNT; i++) {
-				char *path = xasprintf("team.skills.%s", profile_languages[i]);
-
-				p->skill_stated[i] = number(L, skills, profile_languages[i], path,
-							    &p->skills[i]);
-				free(path);
-			}
-		}
+		p->skill_stated[i] = number(L, skills, langs[i], path, &p->skills[i]);
+		free(path);
 	}
-	p->assumed[PF_CAN_HIRE] = !wordlist(L, m, "can_hire", "team.can_hire", "language",
-					    profile_languages, LANG__COUNT, &p->can_hire);
 }
 
-static void load_scaling(struct loader *L, yaml_node_t *root)
+/* priorities: a section of its own, one key per criterion. */
+static void load_priorities(struct loader *L, yaml_node_t *root, const struct profile_spec *f)
 {
-	yaml_node_t *m = section(L, root, "scaling", scaling_keys, N(scaling_keys));
+	yaml_node_t *m = section(L, root, f->path, profile_criteria, CRIT__COUNT);
 	struct profile *p = L->p;
-	int strategy = SCALE_BOTH, deployment = DEPLOY_VM;
-	double instances = 0;
+	double sum = 0;
 
-	p->assumed[PF_STRATEGY] = !word(L, m, "strategy", "scaling strategy", profile_strategies,
-					profile_nstrategies, &strategy);
-	p->strategy = (enum scaling_strategy)strategy;
-	p->assumed[PF_INSTANCES] = !number(L, m, "instances", "scaling.instances", &instances);
-	p->instances = (int)instances;
-	p->assumed[PF_DEPLOYMENT] = !word(L, m, "deployment", "deployment", profile_deployments,
-					  profile_ndeployments, &deployment);
-	p->deployment = (enum deployment)deployment;
-}
+	p->assumed[f->assumed] = true;
+	for (int i = 0; i < CRIT__COUNT; i++) {
+		char *path = xasprintf("%s.%s", f->path, profile_criteria[i]);
 
-static void load_constraints(struct loader *L, yaml_node_t *root)
-{
-	yaml_node_t *m = section(L, root, "constraints", constraint_keys, N(constraint_keys));
-	yaml_node_t *ex;
-	struct profile *p = L->p;
-	const char *const *rts = profile_default_runtimes;
-	size_t nrts = profile_ndefault_runtimes;
-
-	if (L->known && L->known->runtimes) {
-		rts = L->known->runtimes;
-		nrts = L->known->nruntimes;
+		p->priority_stated[i] = number(L, m, profile_criteria[i], path, &p->priorities[i]);
+		if (p->priority_stated[i])
+			p->assumed[f->assumed] = false;
+		free(path);
 	}
-	p->assumed[PF_MEMORY] = !number(L, m, "memory_mb_per_instance",
-					"constraints.memory_mb_per_instance", &p->memory_mb_per_instance);
-	p->assumed[PF_COLD_START] = !number(L, m, "cold_start_ms", "constraints.cold_start_ms",
-					    &p->cold_start_ms);
-	p->assumed[PF_ECOSYSTEM] = !wordlist(L, m, "ecosystem", "constraints.ecosystem",
-					     "ecosystem need", profile_needs, profile_nneeds,
-					     &p->ecosystem);
-	p->assumed[PF_EXCLUDE] = !wordlist(L, m, "exclude", "constraints.exclude", "runtime", rts,
-					   nrts, &p->exclude);
-	ex = m ? ydoc_get(&L->y, m, "exclude") : NULL;
-	if (ex && p->exclude.n == nrts) {
+	for (int i = 0; i < CRIT__COUNT; i++)
+		sum += p->priority_stated[i] ? p->priorities[i] : f->defv[0];
+	if (m && sum == 0) {
+		ydoc_error(&L->y, L->d, m, "every priority is 0: at least one criterion "
+			   "must matter");
+		fail(L);
+	}
+}
+
+/* One field of section map m (NULL when the section is absent); true if given. */
+static bool load_field(struct loader *L, yaml_node_t *m, const struct profile_spec *f)
+{
+	const char *key = field_key(f);
+	void *at = field_ptr(L->p, f);
+	const char *const *words;
+	size_t nwords;
+	double v = 0;
+	bool got;
+
+	switch (f->type) {
+	case PT_TEXT:
+		return text(L, m, key, f->path, at);
+	case PT_WORD:
+		words = vocab_of(L, f->vocab, &nwords);
+		return word(L, m, key, f->noun, words, nwords, at);
+	case PT_NUMBER:
+		return number(L, m, key, f->path, at);
+	case PT_INT:
+		got = number(L, m, key, f->path, &v);
+		*(int *)at = (int)v;
+		return got;
+	case PT_WORDS:
+		words = vocab_of(L, f->vocab, &nwords);
+		return wordlist(L, m, key, f->path, f->noun, words, nwords, at);
+	default:
+		return false;
+	}
+}
+
+/* 'constraints.exclude' must leave something to recommend. */
+static void check_exclude(struct loader *L, yaml_node_t *m)
+{
+	yaml_node_t *ex = m ? ydoc_get(&L->y, m, "exclude") : NULL;
+	size_t nrts;
+
+	vocab_of(L, PV_RUNTIMES, &nrts);
+	if (ex && L->p->exclude.n == nrts) {
 		ydoc_error(&L->y, L->d, ex, "'constraints.exclude' rules out every runtime; "
 			   "nothing is left to recommend");
 		fail(L);
 	}
 }
 
-static void load_priorities(struct loader *L, yaml_node_t *root)
+/* Is f in the section called name ("workload")? */
+static bool in_section(const struct profile_spec *f, const char *name)
 {
-	yaml_node_t *m = section(L, root, "priorities", profile_criteria, CRIT__COUNT);
-	struct profile *p = L->p;
-	double sum = 0;
+	size_t len = strlen(name);
 
-	p->assumed[PF_PRIORITIES] = true;
-	for (int i = 0; i < CRIT__COUNT; i++) {
-		char *path = xasprintf("priorities.%s", profile_criteria[i]);
+	return strncmp(f->path, name, len) == 0 && f->path[len] == '.';
+}
 
-		p->priority_stated[i] = number(L, m, profile_criteria[i], path, &p->priorities[i]);
-		if (p->priority_stated[i])
-			p->assumed[PF_PRIORITIES] = false;
-		free(path);
+/*
+ * A section of fields: its keys are the table's rows under it.  A section
+ * with a required field is itself required; a missing required key is
+ * reported at the section's key.
+ */
+static void load_section(struct loader *L, yaml_node_t *root, const char *name)
+{
+	const char *keys[N(profile_fields)];
+	size_t nkeys = 0;
+	bool required = false;
+	yaml_node_t *m, *node, *mkey;
+
+	for (size_t i = 0; i < N(profile_fields); i++) {
+		if (in_section(&profile_fields[i], name)) {
+			keys[nkeys++] = field_key(&profile_fields[i]);
+			required |= (profile_fields[i].flags & PFL_REQUIRED) != 0;
+		}
 	}
-	for (int i = 0; i < CRIT__COUNT; i++)
-		sum += p->priority_stated[i] ? p->priorities[i] : 3;
-	if (m && sum == 0) {
-		ydoc_error(&L->y, L->d, m, "every priority is 0: at least one criterion "
-			   "must matter");
-		fail(L);
+	m = section(L, root, name, keys, nkeys);
+	node = ydoc_get(&L->y, root, name);
+	mkey = ydoc_get_key(&L->y, root, name);
+	if (m == NULL && required) {
+		if (node == NULL && typo_of(L, root, name))
+			return;
+		if (node == NULL || ydoc_is_null(node))
+			missing(L, mkey, name);
+		return;
+	}
+	for (size_t i = 0; i < N(profile_fields); i++) {
+		const struct profile_spec *f = &profile_fields[i];
+		bool got;
+
+		if (!in_section(f, name))
+			continue;
+		if (f->type == PT_SKILLS) {
+			load_skills(L, m, f);
+			continue;
+		}
+		got = load_field(L, m, f);
+		if (f->flags & PFL_REQUIRED) {
+			if (!got)
+				missing_in(L, mkey, m, field_key(f), f->path);
+		} else {
+			L->p->assumed[f->assumed] = !got;
+		}
+	}
+	if (strcmp(name, "constraints") == 0)
+		check_exclude(L, m);
+}
+
+/* Every section of the table, in table order; priorities is a mapping row. */
+static void load_fields(struct loader *L, yaml_node_t *root)
+{
+	for (size_t i = 0; i < N(profile_fields); i++) {
+		const struct profile_spec *f = &profile_fields[i];
+		const char *dot = strchr(f->path, '.');
+		char name[32];
+
+		if (f->type == PT_PRIORITIES) {
+			load_priorities(L, root, f);
+			continue;
+		}
+		/* First row of a section: load the whole section. */
+		if (i > 0 && dot && strncmp(profile_fields[i - 1].path, f->path,
+					    (size_t)(dot - f->path) + 1) == 0)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(dot - f->path), f->path);
+		load_section(L, root, name);
 	}
 }
 
@@ -510,39 +697,50 @@ static void load_accept(struct loader *L, yaml_node_t *root)
 }
 
 /*
- * Defaults for absent optional fields (docs/profile.md, "Defaults").  Some
- * depend on the workload kind: a CPU-bound service is assumed to spend more
- * CPU per request and to have a looser latency budget than an I/O-bound one.
+ * Defaults for absent optional fields (the table's def and defv columns;
+ * docs/profile.md shows them).  Some depend on the workload kind: a
+ * CPU-bound service is assumed to spend more CPU per request and to have a
+ * looser latency budget than an I/O-bound one.
  */
+static void apply_default(struct profile *p, const struct profile_spec *f, const char *file)
+{
+	void *at = field_ptr(p, f);
+	const char *slash = strrchr(file, '/');
+	double v = f->def == PD_BY_KIND ? f->defv[p->kind] :
+		   f->def == PD_PEAK ? p->peak_concurrency : f->defv[0];
+
+	switch (f->def) {
+	case PD_NONE:
+		return;
+	case PD_FILE_NAME:
+		*(char **)at = xstrdup(strcmp(file, "-") == 0 ? "unnamed project"
+					: slash ? slash + 1 : file);
+		return;
+	case PD_EMPTY_TEXT:
+		*(char **)at = xstrdup("");
+		return;
+	default:
+		break;
+	}
+	if (f->type == PT_INT || f->type == PT_WORD)
+		*(int *)at = (int)v;
+	else
+		*(double *)at = v;
+}
+
 static void apply_defaults(struct profile *p, const char *file)
 {
-	static const double cpu_ms[] = { [KIND_IO] = 2, [KIND_CPU] = 50, [KIND_MIXED] = 10 };
-	static const double io_wait[] = { [KIND_IO] = 0.9, [KIND_CPU] = 0.1, [KIND_MIXED] = 0.5 };
-	static const double latency[] = { [KIND_IO] = 200, [KIND_CPU] = 2000, [KIND_MIXED] = 500 };
+	for (size_t i = 0; i < N(profile_fields); i++) {
+		const struct profile_spec *f = &profile_fields[i];
 
-	if (p->assumed[PF_NAME]) {
-		const char *slash = strrchr(file, '/');
-
-		p->name = xstrdup(strcmp(file, "-") == 0 ? "unnamed project" : slash ? slash + 1 : file);
+		if (f->type == PT_PRIORITIES) {
+			for (int k = 0; k < CRIT__COUNT; k++)
+				if (!p->priority_stated[k])
+					p->priorities[k] = f->defv[0];
+		} else if (f->type != PT_SKILLS && profile_field_assumed(p, f)) {
+			apply_default(p, f, file);
+		}
 	}
-	if (p->assumed[PF_DESCRIPTION])
-		p->description = xstrdup("");
-	/* One request per in-flight task per second: Little's law with a 1 s stay. */
-	if (p->assumed[PF_RPS])
-		p->requests_per_second = p->peak_concurrency;
-	if (p->assumed[PF_CPU_MS])
-		p->cpu_ms_per_request = cpu_ms[p->kind];
-	if (p->assumed[PF_IO_WAIT])
-		p->io_wait_fraction = io_wait[p->kind];
-	if (p->assumed[PF_LATENCY])
-		p->latency_p99_ms = latency[p->kind];
-	if (p->assumed[PF_TEAM_SIZE])
-		p->team_size = 5;
-	if (p->assumed[PF_INSTANCES])
-		p->instances = 2;
-	for (int i = 0; i < CRIT__COUNT; i++)
-		if (!p->priority_stated[i])
-			p->priorities[i] = 3;
 }
 
 static void check_consistency(struct loader *L, yaml_node_t *root)
@@ -591,12 +789,7 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 			   "version 1)", version);
 		fail(&L);
 	}
-	load_project(&L, root);
-	load_workload(&L, root);
-	load_team(&L, root);
-	load_scaling(&L, root);
-	load_constraints(&L, root);
-	load_priorities(&L, root);
+	load_fields(&L, root);
 	load_accept(&L, root);
 	if (L.errors)
 		goto out;
@@ -621,4 +814,135 @@ int profile_load_file(struct profile *p, const char *file, const struct profile_
 	rc = profile_load(p, file, src, len, known, d);
 	free(src);
 	return rc;
+}
+
+/* ---- docs/profile.md's field table ----------------------------------- */
+
+/* 3600000 -> "3,600,000"; fractions as %g. */
+static void doc_num(struct buf *b, double v)
+{
+	char s[64];
+	size_t len;
+
+	if (v != floor(v) || v < 1000) {
+		buf_addf(b, "%g", v);
+		return;
+	}
+	snprintf(s, sizeof s, "%.0f", v);
+	len = strlen(s);
+	for (size_t i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, s[i]);
+	}
+}
+
+static void doc_range(struct buf *b, const struct profile_range *r)
+{
+	doc_num(b, r->min);
+	buf_adds(b, " .. ");
+	doc_num(b, r->max);
+}
+
+static void doc_values(struct buf *b, const struct profile_spec *f)
+{
+	static const char *const kb_words[PV__COUNT] = {
+		[PV_TRAITS] = "traits", [PV_LANGUAGES] = "languages", [PV_NEEDS] = "needs",
+		[PV_RUNTIMES] = "runtime ids",
+	};
+	const char *const *words;
+	size_t n;
+
+	switch (f->type) {
+	case PT_TEXT:
+		buf_adds(b, "up to 8192 characters");
+		break;
+	case PT_NUMBER:
+	case PT_INT:
+		doc_range(b, &f->range);
+		break;
+	case PT_SKILLS:
+		buf_adds(b, "language: ");
+		doc_range(b, &f->range);
+		break;
+	case PT_PRIORITIES:
+		buf_adds(b, "criterion: ");
+		doc_range(b, &f->range);
+		break;
+	default:
+		words = fixed_vocab(f->vocab, &n);
+		for (size_t i = 0; i < n; i++)
+			buf_addf(b, "%s`%s`", i ? " " : "", words[i]);
+		if (n == 0)
+			buf_addf(b, "%s of the knowledge base", kb_words[f->vocab]);
+		break;
+	}
+}
+
+static void doc_default(struct buf *b, const struct profile_spec *f)
+{
+	static const char *const kinds[] = { "io", "cpu", "mixed" };
+	const char *const *words;
+	size_t n;
+
+	if (f->flags & PFL_REQUIRED) {
+		buf_adds(b, "required");
+		return;
+	}
+	switch (f->def) {
+	case PD_FILE_NAME:
+		buf_adds(b, "file name");
+		break;
+	case PD_EMPTY_TEXT:
+		buf_adds(b, "empty");
+		break;
+	case PD_PEAK:
+		buf_adds(b, "`peak_concurrency`");
+		break;
+	case PD_BY_KIND:
+		for (int k = 0; k < 3; k++) {
+			buf_addf(b, "%s%s ", k ? ", " : "", kinds[k]);
+			doc_num(b, f->defv[k]);
+		}
+		break;
+	case PD_CONST:
+		words = fixed_vocab(f->vocab, &n);
+		if (f->type == PT_WORD && words)
+			buf_addf(b, "`%s`", words[(int)f->defv[0]]);
+		else
+			doc_num(b, f->defv[0]);
+		if (f->type == PT_PRIORITIES)
+			buf_adds(b, " each");
+		break;
+	default:
+		if (f->flags & PFL_ZERO_NONE)
+			buf_adds(b, "no limit");
+		else if (f->type == PT_SKILLS)
+			buf_adds(b, "0 each");
+		else
+			buf_adds(b, "none");
+		break;
+	}
+}
+
+void profile_fields_markdown(struct buf *out)
+{
+	static const char *const types[] = {
+		[PT_TEXT] = "text", [PT_WORD] = "word", [PT_NUMBER] = "number",
+		[PT_INT] = "integer", [PT_WORDS] = "list of words", [PT_SKILLS] = "mapping",
+		[PT_PRIORITIES] = "mapping",
+	};
+
+	buf_adds(out, "| field | type | values | default | meaning |\n"
+		      "| --- | --- | --- | --- | --- |\n");
+	for (size_t i = 0; i < N(profile_fields); i++) {
+		const struct profile_spec *f = &profile_fields[i];
+
+		buf_addf(out, "| `%s` | %s | ", f->path,
+			 f->type == PT_NUMBER && f->range.integer ? "integer" : types[f->type]);
+		doc_values(out, f);
+		buf_adds(out, " | ");
+		doc_default(out, f);
+		buf_addf(out, " | %s |\n", f->doc);
+	}
 }

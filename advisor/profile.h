@@ -23,10 +23,6 @@ enum deployment { DEPLOY_VM, DEPLOY_KUBERNETES, DEPLOY_SERVERLESS, DEPLOY_EDGE, 
 enum criterion { CRIT_PERFORMANCE, CRIT_VELOCITY, CRIT_TEAM_FIT, CRIT_ECOSYSTEM,
 		 CRIT_OPERATIONS, CRIT__COUNT };
 
-/* Skill languages; the order of the team.skills vocabulary. */
-enum language { LANG_JAVASCRIPT, LANG_PYTHON, LANG_GO, LANG_JAVA, LANG_CSHARP, LANG_RUST,
-		LANG__COUNT };
-
 /* Every field that can take a default, for the "assumed" marks. */
 enum profile_field {
 	PF_NAME, PF_DESCRIPTION,
@@ -65,8 +61,9 @@ struct profile {
 	struct strlist traits;
 
 	int team_size;
-	double skills[LANG__COUNT];
-	bool skill_stated[LANG__COUNT];
+	struct strlist languages;	/* the knowledge base's, in listing order */
+	double *skills;			/* by languages index */
+	bool *skill_stated;
 	struct strlist can_hire;
 
 	enum scaling_strategy strategy;
@@ -89,50 +86,123 @@ struct profile {
 	size_t nwarnings;
 };
 
-/* Vocabularies (contract), each with its count. */
 /* The valid range of a numeric profile field (docs/profile.md). */
 struct profile_range {
-	const char *path;	/* "workload.io_wait_fraction"; "priorities.*" */
 	double min, max;
 	bool integer;
 };
+
+/* How a profile field is stored and checked. */
+enum pf_type {
+	PT_TEXT,		/* char *, at most 8192 characters */
+	PT_WORD,		/* an enum: index of the word in its vocabulary */
+	PT_NUMBER,		/* double */
+	PT_INT,			/* int; whole numbers only */
+	PT_WORDS,		/* struct strlist of vocabulary words, none twice */
+	PT_SKILLS,		/* team.skills: a level per language */
+	PT_PRIORITIES,		/* priorities: a weight per criterion */
+};
+
+/* The vocabulary of a word or word list. */
+enum pf_vocab { PV_NONE, PV_KINDS, PV_STRATEGIES, PV_DEPLOYMENTS, PV_TRAITS, PV_LANGUAGES,
+		PV_NEEDS, PV_RUNTIMES, PV__COUNT };
+
+/* How an absent optional field is filled in. */
+enum pf_default {
+	PD_NONE,		/* zero, empty or none: the struct's initial value */
+	PD_CONST,		/* def[0] */
+	PD_BY_KIND,		/* def[workload.kind] */
+	PD_PEAK,		/* workload.peak_concurrency (Little's law, 1 s stay) */
+	PD_FILE_NAME,		/* the profile's file name */
+	PD_EMPTY_TEXT,		/* "" */
+};
+
+enum {
+	PFL_REQUIRED = 1,	/* absence is an error */
+	PFL_ZERO_NONE = 2,	/* 0 means "no limit": not a value to show or compare */
+	PFL_PROSE = 4,		/* shown as a paragraph, not as a row of the digest */
+};
+
+/*
+ * One row per profile field: the loader, the rule type checker, the advice
+ * lookup, the Markdown and JSON digests and docs/profile.md's field table
+ * all read this table (profile_fields[], in profile.c).
+ */
+struct profile_spec {
+	const char *path;		/* "workload.io_wait_fraction" */
+	enum pf_type type;
+	enum pf_vocab vocab;		/* PT_WORD and PT_WORDS */
+	const char *noun;		/* of a vocabulary word: "unknown trait 'x'" */
+	struct profile_range range;	/* PT_NUMBER, PT_INT, each value of a mapping */
+	enum pf_default def;
+	double defv[3];			/* PD_CONST: [0]; PD_BY_KIND: by enum workload_kind */
+	size_t offset;			/* in struct profile */
+	int assumed;			/* enum profile_field, or -1 when required */
+	unsigned flags;			/* PFL_* */
+	int json_digits;		/* PT_NUMBER: rounding in the JSON report */
+	const char *doc;		/* one line for docs/profile.md */
+};
+
+extern const struct profile_spec profile_fields[];
+extern const size_t profile_nfields;
+
+/*
+ * The row of path, or NULL.  A mapping's member ("team.skills.go",
+ * "priorities.velocity") finds the mapping's row, and *key (when key is not
+ * NULL) receives the member's name ("go"); *key is NULL for other rows.
+ * Criteria are checked here; a language name is checked by the caller.
+ */
+const struct profile_spec *profile_field_find(const char *path, const char **key);
+
+/* Values of a row, for the lookup and the digests. */
+const void *profile_field_ptr(const struct profile *p, const struct profile_spec *f);
+double profile_field_num(const struct profile *p, const struct profile_spec *f);
+/* The value of a PT_TEXT or PT_WORD row. */
+const char *profile_field_str(const struct profile *p, const struct profile_spec *f);
+bool profile_field_assumed(const struct profile *p, const struct profile_spec *f);
 
 /* The range of the field at path ("team.skills.go"), or NULL if it has none. */
 const struct profile_range *profile_range_of(const char *path);
 /* True when v is a valid value for the field. */
 bool profile_in_range(const struct profile_range *r, double v);
 
+struct buf;
+/* docs/profile.md's field table, as Markdown; the doc is checked against it. */
+void profile_fields_markdown(struct buf *out);
+
 extern const char *const profile_kinds[];
 extern const size_t profile_nkinds;
-extern const char *const profile_traits[];
-extern const size_t profile_ntraits;
 extern const char *const profile_strategies[];
 extern const size_t profile_nstrategies;
 extern const char *const profile_deployments[];
 extern const size_t profile_ndeployments;
-extern const char *const profile_languages[];
-extern const char *const profile_needs[];
-extern const size_t profile_nneeds;
 extern const char *const profile_criteria[];
-extern const char *const profile_default_runtimes[];
-extern const size_t profile_ndefault_runtimes;
 
 /*
- * Runtime ids a profile may name in exclude.  NULL runtimes means the
- * built-in six; the knowledge base passes its own list so that a runtime
- * added as a Markdown file can be excluded too.
+ * The words a profile may use that the knowledge base defines (kb_known):
+ * runtime ids for exclude, languages for team.skills and can_hire,
+ * ecosystem needs and traits.  Each list is in the order messages and
+ * reports show it.
  */
 struct profile_known {
 	const char *const *runtimes;
 	size_t nruntimes;
+	const char *const *languages;
+	size_t nlanguages;
+	const char *const *needs;
+	size_t nneeds;
+	const char *const *traits;
+	size_t ntraits;
 };
 
 void profile_init(struct profile *p);
 void profile_release(struct profile *p);
 
 /*
- * Parse and validate src, the text of file.  Returns 0, or -1 with every
- * problem found in d (in file order).  Warnings may be added on success.
+ * Parse and validate src, the text of file, against the words known
+ * (required: they come from the knowledge base).  Returns 0, or -1 with
+ * every problem found in d (in file order).  Warnings may be added on
+ * success.
  */
 int profile_load(struct profile *p, const char *file, const char *src, size_t len,
 		 const struct profile_known *known, struct diags *d);

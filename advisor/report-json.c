@@ -37,57 +37,69 @@ char *report_candidate_id(const struct candidate *c)
 	return xasprintf("%s/%s", c->rt->id, c->model->id);
 }
 
+/* The JSON value of one field of the profile's field table. */
+static json_t *field_json(const struct profile *p, const struct profile_spec *f)
+{
+	json_t *o;
+	double x;
+
+	switch (f->type) {
+	case PT_TEXT:
+	case PT_WORD:
+		return json_string(profile_field_str(p, f));
+	case PT_NUMBER:
+		x = profile_field_num(p, f);
+		return x == 0 && (f->flags & PFL_ZERO_NONE) ? json_null() : num(x, f->json_digits);
+	case PT_INT:
+		return json_integer((json_int_t)profile_field_num(p, f));
+	case PT_WORDS:
+		return strlist_json(profile_field_ptr(p, f));
+	case PT_SKILLS:
+		o = json_object();
+		for (size_t i = 0; i < p->languages.n; i++)
+			json_object_set_new(o, p->languages.v[i], json_integer((json_int_t)p->skills[i]));
+		return o;
+	case PT_PRIORITIES:
+		o = json_object();
+		for (int i = 0; i < CRIT__COUNT; i++)
+			json_object_set_new(o, profile_criteria[i], num(p->priorities[i], f->json_digits));
+		return o;
+	}
+	return json_null();
+}
+
+/* The profile digest: a section object per path prefix, in table order. */
 static json_t *profile_json(const struct profile *p)
 {
-	json_t *o = json_object(), *w = json_object(), *t = json_object(), *s = json_object();
-	json_t *c = json_object(), *pr = json_object(), *sk = json_object(), *acc = json_array();
-	json_t *assumed = json_array();
-	static const char *const field_names[PF__COUNT] = {
-		"project.name", "project.description", "workload.requests_per_second",
-		"workload.cpu_ms_per_request", "workload.io_wait_fraction",
-		"workload.latency_p99_ms", "workload.traits", "team.size", "team.skills",
-		"team.can_hire", "scaling.strategy", "scaling.instances", "scaling.deployment",
-		"constraints.memory_mb_per_instance", "constraints.cold_start_ms",
-		"constraints.ecosystem", "constraints.exclude", "priorities",
-	};
+	json_t *o = json_object(), *acc = json_array(), *assumed = json_array();
 
 	json_object_set_new(o, "version", json_integer(1));
-	json_object_set_new(o, "project", json_pack("{s:s, s:s}", "name", p->name,
-						    "description", p->description));
-	json_object_set_new(w, "kind", json_string(profile_kinds[p->kind]));
-	json_object_set_new(w, "peak_concurrency", num(p->peak_concurrency, 0));
-	json_object_set_new(w, "requests_per_second", num(p->requests_per_second, 3));
-	json_object_set_new(w, "cpu_ms_per_request", num(p->cpu_ms_per_request, 3));
-	json_object_set_new(w, "io_wait_fraction", num(p->io_wait_fraction, 3));
-	json_object_set_new(w, "latency_p99_ms", num(p->latency_p99_ms, 3));
-	json_object_set_new(w, "traits", strlist_json(&p->traits));
-	json_object_set_new(o, "workload", w);
-	json_object_set_new(t, "size", json_integer(p->team_size));
-	for (int i = 0; i < LANG__COUNT; i++)
-		json_object_set_new(sk, profile_languages[i], json_integer((json_int_t)p->skills[i]));
-	json_object_set_new(t, "skills", sk);
-	json_object_set_new(t, "can_hire", strlist_json(&p->can_hire));
-	json_object_set_new(o, "team", t);
-	json_object_set_new(s, "strategy", json_string(profile_strategies[p->strategy]));
-	json_object_set_new(s, "instances", json_integer(p->instances));
-	json_object_set_new(s, "deployment", json_string(profile_deployments[p->deployment]));
-	json_object_set_new(o, "scaling", s);
-	json_object_set_new(c, "memory_mb_per_instance",
-			    p->memory_mb_per_instance > 0 ? num(p->memory_mb_per_instance, 3) : json_null());
-	json_object_set_new(c, "cold_start_ms", p->cold_start_ms > 0 ? num(p->cold_start_ms, 3) : json_null());
-	json_object_set_new(c, "ecosystem", strlist_json(&p->ecosystem));
-	json_object_set_new(c, "exclude", strlist_json(&p->exclude));
-	json_object_set_new(o, "constraints", c);
-	for (int i = 0; i < CRIT__COUNT; i++)
-		json_object_set_new(pr, profile_criteria[i], num(p->priorities[i], 2));
-	json_object_set_new(o, "priorities", pr);
+	for (size_t i = 0; i < profile_nfields; i++) {
+		const struct profile_spec *f = &profile_fields[i];
+		const char *dot = strchr(f->path, '.');
+		char *sec;
+		json_t *so;
+
+		if (dot == NULL) {
+			json_object_set_new(o, f->path, field_json(p, f));
+			continue;
+		}
+		sec = xstrndup(f->path, (size_t)(dot - f->path));
+		so = json_object_get(o, sec);
+		if (so == NULL) {
+			so = json_object();
+			json_object_set_new(o, sec, so);
+		}
+		json_object_set_new(so, dot + 1, field_json(p, f));
+		free(sec);
+	}
 	for (size_t i = 0; i < p->naccept; i++)
 		json_array_append_new(acc, json_pack("{s:s, s:s}", "rule", p->accept[i].rule,
 						     "because", p->accept[i].because));
 	json_object_set_new(o, "accept", acc);
-	for (int i = 0; i < PF__COUNT; i++)
-		if (p->assumed[i])
-			json_array_append_new(assumed, json_string(field_names[i]));
+	for (size_t i = 0; i < profile_nfields; i++)
+		if (profile_field_assumed(p, &profile_fields[i]))
+			json_array_append_new(assumed, json_string(profile_fields[i].path));
 	json_object_set_new(o, "assumed", assumed);
 	return o;
 }

@@ -21,6 +21,8 @@
 #include "xalloc.h"
 
 static const char *const crit_short[] = { "perf", "velocity", "team", "ecosystem", "ops" };
+_Static_assert(sizeof crit_short / sizeof crit_short[0] == CRIT__COUNT,
+	       "crit_short[] and enum criterion");
 
 static const char *confidence_word(double c)
 {
@@ -172,6 +174,43 @@ static void rowlist(struct table *tab, const char *field, const struct strlist *
 	buf_release(&v);
 }
 
+/* The digest rows of one field of the profile's field table. */
+static void profile_row(struct table *tab, const struct profile *p, const struct profile_spec *f)
+{
+	bool assumed = profile_field_assumed(p, f);
+	char *path;
+
+	switch (f->type) {
+	case PT_TEXT:
+	case PT_WORD:
+		if (!(f->flags & PFL_PROSE))
+			row(tab, f->path, profile_field_str(p, f), assumed);
+		break;
+	case PT_NUMBER:
+	case PT_INT:
+		rownum(tab, f->path, profile_field_num(p, f), assumed,
+		       f->flags & PFL_ZERO_NONE ? "no limit" : NULL);
+		break;
+	case PT_WORDS:
+		rowlist(tab, f->path, profile_field_ptr(p, f), assumed);
+		break;
+	case PT_SKILLS:
+		for (size_t i = 0; i < p->languages.n; i++) {
+			path = xasprintf("%s.%s", f->path, p->languages.v[i]);
+			rownum(tab, path, p->skills[i], !p->skill_stated[i], NULL);
+			free(path);
+		}
+		break;
+	case PT_PRIORITIES:
+		for (int i = 0; i < CRIT__COUNT; i++) {
+			path = xasprintf("%s.%s", f->path, profile_criteria[i]);
+			rownum(tab, path, p->priorities[i], !p->priority_stated[i], NULL);
+			free(path);
+		}
+		break;
+	}
+}
+
 static void section_profile(struct buf *b, const struct advice *a)
 {
 	const struct profile *p = a->p;
@@ -187,37 +226,8 @@ static void section_profile(struct buf *b, const struct advice *a)
 		buf_release(&t);
 	}
 	buf_adds(b, "| field | value | note |\n| --- | --- | --- |\n");
-	row(&tab, "project.name", p->name, p->assumed[PF_NAME]);
-	row(&tab, "workload.kind", profile_kinds[p->kind], false);
-	rownum(&tab, "workload.peak_concurrency", p->peak_concurrency, false, NULL);
-	rownum(&tab, "workload.requests_per_second", p->requests_per_second, p->assumed[PF_RPS], NULL);
-	rownum(&tab, "workload.cpu_ms_per_request", p->cpu_ms_per_request, p->assumed[PF_CPU_MS], NULL);
-	rownum(&tab, "workload.io_wait_fraction", p->io_wait_fraction, p->assumed[PF_IO_WAIT], NULL);
-	rownum(&tab, "workload.latency_p99_ms", p->latency_p99_ms, p->assumed[PF_LATENCY], NULL);
-	rowlist(&tab, "workload.traits", &p->traits, p->assumed[PF_TRAITS]);
-	rownum(&tab, "team.size", p->team_size, p->assumed[PF_TEAM_SIZE], NULL);
-	for (int i = 0; i < LANG__COUNT; i++) {
-		char *f = xasprintf("team.skills.%s", profile_languages[i]);
-
-		rownum(&tab, f, p->skills[i], !p->skill_stated[i], NULL);
-		free(f);
-	}
-	rowlist(&tab, "team.can_hire", &p->can_hire, p->assumed[PF_CAN_HIRE]);
-	row(&tab, "scaling.strategy", profile_strategies[p->strategy], p->assumed[PF_STRATEGY]);
-	rownum(&tab, "scaling.instances", p->instances, p->assumed[PF_INSTANCES], NULL);
-	row(&tab, "scaling.deployment", profile_deployments[p->deployment], p->assumed[PF_DEPLOYMENT]);
-	rownum(&tab, "constraints.memory_mb_per_instance", p->memory_mb_per_instance,
-	       p->assumed[PF_MEMORY], "no limit");
-	rownum(&tab, "constraints.cold_start_ms", p->cold_start_ms, p->assumed[PF_COLD_START],
-	       "no limit");
-	rowlist(&tab, "constraints.ecosystem", &p->ecosystem, p->assumed[PF_ECOSYSTEM]);
-	rowlist(&tab, "constraints.exclude", &p->exclude, p->assumed[PF_EXCLUDE]);
-	for (int i = 0; i < CRIT__COUNT; i++) {
-		char *f = xasprintf("priorities.%s", profile_criteria[i]);
-
-		rownum(&tab, f, p->priorities[i], !p->priority_stated[i], NULL);
-		free(f);
-	}
+	for (size_t i = 0; i < profile_nfields; i++)
+		profile_row(&tab, p, &profile_fields[i]);
 	if (tab.below.len)
 		buf_addf(b, "\n%s", buf_str(&tab.below));
 	buf_release(&tab.below);

@@ -21,6 +21,7 @@
 
 const char *const cond_op_names[] = { "eq", "ne", "lt", "le", "gt", "ge", "in", "has",
 				      "has_any", "matches" };
+_Static_assert(N(cond_op_names) == OP__COUNT, "cond_op_names[] and enum cond_op");
 
 static const char *const rule_keys[] = { "id", "description", "when", "effects", "rationale",
 					 "source", "risk", "mitigation" };
@@ -28,41 +29,24 @@ static const char *const effect_keys[] = { "runtime", "model", "criterion", "del
 
 enum ftype { F_NUM, F_WORD, F_TEXT, F_LIST, F_BOOL };
 
+/* Lowercase letters, digits and '-': the shape of an id or a language. */
+static bool valid_word(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+			return false;
+	return true;
+}
+
 struct field_def {
 	const char *name;
 	enum ftype type;
 };
 
+/* Fields beyond the profile's, which come from its table (profile_fields[]). */
 static const struct field_def fields[] = {
-	{ "project.name", F_TEXT },
-	{ "project.description", F_TEXT },
-	{ "workload.kind", F_WORD },
-	{ "workload.peak_concurrency", F_NUM },
-	{ "workload.requests_per_second", F_NUM },
-	{ "workload.cpu_ms_per_request", F_NUM },
-	{ "workload.io_wait_fraction", F_NUM },
-	{ "workload.latency_p99_ms", F_NUM },
-	{ "workload.traits", F_LIST },
-	{ "team.size", F_NUM },
-	{ "team.skills.javascript", F_NUM },
-	{ "team.skills.python", F_NUM },
-	{ "team.skills.go", F_NUM },
-	{ "team.skills.java", F_NUM },
-	{ "team.skills.csharp", F_NUM },
-	{ "team.skills.rust", F_NUM },
-	{ "team.can_hire", F_LIST },
-	{ "scaling.strategy", F_WORD },
-	{ "scaling.instances", F_NUM },
-	{ "scaling.deployment", F_WORD },
-	{ "constraints.memory_mb_per_instance", F_NUM },
-	{ "constraints.cold_start_ms", F_NUM },
-	{ "constraints.ecosystem", F_LIST },
-	{ "constraints.exclude", F_LIST },
-	{ "priorities.performance", F_NUM },
-	{ "priorities.velocity", F_NUM },
-	{ "priorities.team_fit", F_NUM },
-	{ "priorities.ecosystem", F_NUM },
-	{ "priorities.operations", F_NUM },
 	{ "machine.cores", F_NUM },
 	{ "derived.cpu_cores", F_NUM },
 	{ "derived.cpu_cores_per_instance", F_NUM },
@@ -86,6 +70,25 @@ static const struct field_def fields[] = {
 	{ "candidate.ecosystem", F_NUM },
 };
 
+/* A profile field's rule type; a language is checked for shape here. */
+static const struct field_def *profile_def(const char *name)
+{
+	static const struct field_def by_type[] = {
+		[PT_TEXT] = { "text", F_TEXT }, [PT_WORD] = { "word", F_WORD },
+		[PT_NUMBER] = { "number", F_NUM }, [PT_INT] = { "integer", F_NUM },
+		[PT_WORDS] = { "list", F_LIST }, [PT_SKILLS] = { "skill", F_NUM },
+		[PT_PRIORITIES] = { "priority", F_NUM },
+	};
+	const char *key;
+	const struct profile_spec *f = profile_field_find(name, &key);
+
+	if (f == NULL || (f->type == PT_SKILLS && !valid_word(key)))
+		return NULL;
+	if ((f->type == PT_SKILLS || f->type == PT_PRIORITIES) && key == NULL)
+		return NULL;
+	return &by_type[f->type];
+}
+
 static const struct field_def *field_def(const char *name)
 {
 	static const struct field_def probe = { "probe.*", F_NUM };
@@ -100,7 +103,7 @@ static const struct field_def *field_def(const char *name)
 	for (size_t i = 0; i < N(fields); i++)
 		if (strcmp(fields[i].name, name) == 0)
 			return &fields[i];
-	return NULL;
+	return profile_def(name);
 }
 
 bool rule_field_known(const char *name)
@@ -219,19 +222,41 @@ static bool scalar_is_number(const yaml_node_t *n, double *out)
 }
 
 
+/* Every field name a rule may use, for suggestions; free the strings. */
+static size_t field_names(char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < profile_nfields && n < max; i++) {
+		const struct profile_spec *p = &profile_fields[i];
+
+		if (p->type == PT_PRIORITIES) {
+			for (int k = 0; k < CRIT__COUNT && n < max; k++)
+				names[n++] = xasprintf("%s.%s", p->path, profile_criteria[k]);
+		} else if (p->type == PT_SKILLS) {
+			continue;	/* languages are the knowledge base's */
+		} else {
+			names[n++] = xstrdup(p->path);
+		}
+	}
+	for (size_t i = 0; i < N(fields) && n < max; i++)
+		names[n++] = xstrdup(fields[i].name);
+	return n;
+}
+
 static void unknown_field(struct rfile *f, yaml_node_t *n, const char *name)
 {
-	const char *names[N(fields)];
-	const char *s;
+	char *names[128];
+	size_t nnames = field_names(names, N(names));
+	const char *s = suggest(name, (const char *const *)names, nnames);
 
-	for (size_t i = 0; i < N(fields); i++)
-		names[i] = fields[i].name;
-	s = suggest(name, names, N(fields));
 	if (s)
 		err(f, n, "unknown field '%s' (did you mean '%s'?)", name, s);
 	else
 		err(f, n, "unknown field '%s' (fields are profile paths, probe.NAME, "
 		    "machine.*, derived.* and candidate.*)", name);
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
 }
 
 static int load_cond(struct rfile *f, yaml_node_t *n, struct cond *c, int depth);
@@ -770,12 +795,39 @@ int ruleset_load_dir(struct ruleset *rs, const char *dir, struct diags *d)
 	return rc;
 }
 
+/* A team.skills.LANGUAGE field must name a language of the knowledge base. */
+static int check_languages(const struct rule *r, const struct cond *c, const struct kb *kb,
+			   struct diags *d)
+{
+	const char *key;
+	const struct profile_spec *f;
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	for (size_t i = 0; i < c->nkids; i++)
+		rc |= check_languages(r, &c->kids[i], kb, d);
+	f = c->field ? profile_field_find(c->field, &key) : NULL;
+	if (f && f->type == PT_SKILLS) {
+		for (size_t i = 0; i < kb->nlanguages; i++)
+			if (strcmp(kb->languages[i], key) == 0)
+				return rc;
+		diag_add(d, DIAG_ERROR, r->file, NULL, 0, c->line, c->col,
+			 "rule '%s': unknown language '%s' in field '%s'", r->id, key, c->field);
+		rc = -1;
+	}
+	return rc;
+}
+
 int ruleset_check(const struct ruleset *rs, const struct kb *kb, struct diags *d)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->rules[i];
+
+		if (check_languages(r, r->when, kb, d) < 0)
+			rc = -1;
 
 		for (size_t j = 0; j < r->neffects; j++) {
 			const struct effect *e = &r->effects[j];

@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 	struct buf y = BUF_INIT;
 	char dir[] = "/tmp/advisor-bench-rules-XXXXXX";
 	struct kb kb;
+	struct profile_known known;
 	struct ruleset rs;
 	struct profile p;
 	struct advice a;
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
 	advice_init(&a);
 	t0 = now_ms();
 	if (kb_load_dir(&kb, kdir, &d) < 0 || ruleset_load_dir(&rs, dir, &d) < 0 ||
-	    profile_load_file(&p, profile, NULL, &d) < 0) {
+	    (kb_known(&kb, &known), profile_load_file(&p, profile, &known, &d)) < 0) {
 		diags_print(&d, stderr);
 		return 1;
 	}

@@ -312,7 +312,7 @@ static void test_advice_flips_within_range(void **state)
 		"version: 1\n"
 		"workload: {kind: mixed, peak_concurrency: 9000000, requests_per_second: 90000000,\n"
 		"           cpu_ms_per_request: 3000000, latency_p99_ms: 3500000}\n"
-		"team: {skills: {python: 5, go: 0, java: 5}}\n"
+		"team: {skills: {python: 5, go: 0}}\n"
 		"priorities: {performance: 5, velocity: 0, team_fit: 0, ecosystem: 0, operations: 0}\n";
 
 	run(w, edge);

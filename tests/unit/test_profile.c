@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "diag.h"
+#include "kb.h"
 #include "profile.h"
+#include "xalloc.h"
 
 static const char full[] =
 	"version: 1\n"
@@ -54,14 +56,22 @@ static const char full[] =
 struct fixture {
 	struct profile p;
 	struct diags d;
+	struct kb kb;			/* the built-in knowledge base: the words */
+	struct profile_known known;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
+	const char *src = getenv("ADVISOR_SRCDIR") ? getenv("ADVISOR_SRCDIR") : ".";
+	char *kdir = xasprintf("%s/knowledge", src);
 
 	profile_init(&f->p);
 	diags_init(&f->d);
+	kb_init(&f->kb);
+	assert_int_equal(kb_load_dir(&f->kb, kdir, &f->d), 0);
+	kb_known(&f->kb, &f->known);
+	free(kdir);
 	*state = f;
 	return 0;
 }
@@ -70,6 +80,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	kb_release(&f->kb);
 	profile_release(&f->p);
 	diags_release(&f->d);
 	free(f);
@@ -80,7 +91,7 @@ static int load(struct fixture *f, const char *text)
 {
 	profile_release(&f->p);
 	diags_release(&f->d);
-	return profile_load(&f->p, "t.yaml", text, strlen(text), NULL, &f->d);
+	return profile_load(&f->p, "t.yaml", text, strlen(text), &f->known, &f->d);
 }
 
 /* Expect failure with an error at line:col whose message holds needle. */
@@ -239,10 +250,12 @@ static void test_profile_known_runtimes_extend(void **state)
 {
 	struct fixture *f = *state;
 	static const char *const rts[] = { "node", "elixir" };
-	struct profile_known known = { rts, 2 };
+	struct profile_known known = f->known;
 	const char *text = "version: 1\nworkload: {kind: io, peak_concurrency: 5}\n"
 			   "constraints: {exclude: [elixir]}\n";
 
+	known.runtimes = rts;
+	known.nruntimes = 2;
 	profile_release(&f->p);
 	assert_int_equal(profile_load(&f->p, "t.yaml", text, strlen(text), &known, &f->d), 0);
 	assert_true(strlist_has(&f->p.exclude, "elixir"));
@@ -372,6 +385,31 @@ static void test_profile_null_optional_is_default(void **state)
 	assert_true(f->p.latency_p99_ms == 200);
 }
 
+/* The table of fields marks every assumed flag once, and only optional rows. */
+static void test_profile_fields_table_complete(void **state)
+{
+	int seen[PF__COUNT] = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < profile_nfields; i++) {
+		const struct profile_spec *f = &profile_fields[i];
+
+		if (f->flags & PFL_REQUIRED) {
+			assert_int_equal(f->assumed, -1);
+			continue;
+		}
+		assert_true(f->assumed >= 0 && f->assumed < PF__COUNT);
+		seen[f->assumed]++;
+		assert_non_null(profile_field_find(f->type == PT_PRIORITIES ? "priorities.velocity" :
+						   f->type == PT_SKILLS ? "team.skills.go" : f->path,
+						   NULL));
+	}
+	for (int i = 0; i < PF__COUNT; i++)
+		assert_int_equal(seen[i], 1);
+	assert_null(profile_field_find("priorities.speed", NULL));
+	assert_null(profile_field_find("team.skills", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_profile_all_zero_priorities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_latency_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_null_optional_is_default, setup, teardown),
+		cmocka_unit_test(test_profile_fields_table_complete),
 	};
 
 	return cmocka_run_group_tests_name("profile", tests, NULL, NULL) != 0;
