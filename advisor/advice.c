@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "suggest.h"
+#include "util.h"
 #include "xalloc.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 void advice_init(struct advice *a)
 {
@@ -884,13 +884,13 @@ static int sensitivity(struct advice *a, struct diags *d)
 	}
 	if (rc == 0)
 		rc = try_input(a, "workload.peak_concurrency", &copy.peak_concurrency, factors,
-			       N(factors), true, d, &cap);
+			       ARRAY_SIZE(factors), true, d, &cap);
 	if (rc == 0)
 		rc = try_input(a, "workload.cpu_ms_per_request", &copy.cpu_ms_per_request, factors,
-			       N(factors), true, d, &cap);
+			       ARRAY_SIZE(factors), true, d, &cap);
 	if (rc == 0)
 		rc = try_input(a, "workload.requests_per_second", &copy.requests_per_second,
-			       factors, N(factors), true, d, &cap);
+			       factors, ARRAY_SIZE(factors), true, d, &cap);
 	a->p = orig;
 	free(copy.skills);
 	if (a->nflips > 1)
@@ -1076,7 +1076,7 @@ static void reasons(struct advice *a)
 }
 
 const char *const risk_kind_names[] = { "rule", "capacity", "close-call", "assumed-inputs" };
-_Static_assert(N(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
+_Static_assert(ARRAY_SIZE(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
 
 static struct advice_risk *add_risk(struct advice *a, size_t *cap, enum risk_kind kind,
 				    char *text, char *mitigation)
@@ -1174,7 +1174,7 @@ static void charts(struct advice *a)
 
 	if (a->ps == NULL)
 		return;
-	for (size_t k = 0; k < N(chart_kinds); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(chart_kinds); k++) {
 		struct chart c = chart_kinds[k];
 		size_t capb = 0;
 
@@ -1205,12 +1205,12 @@ static const struct key_input key_inputs[] = {
 	{ PF_SKILLS, "team.skills", "skills" },
 	{ PF_IO_WAIT, "workload.io_wait_fraction", "I/O wait fraction" },
 };
-_Static_assert(N(key_inputs) <= ADVICE_MAX_KEY_INPUTS, "advice.assumed_inputs too small");
+_Static_assert(ARRAY_SIZE(key_inputs) <= ADVICE_MAX_KEY_INPUTS, "advice.assumed_inputs too small");
 
 static void assumed_inputs(struct advice *a)
 {
 	a->nassumed_inputs = 0;
-	for (size_t i = 0; i < N(key_inputs); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(key_inputs); i++)
 		if (a->p->assumed[key_inputs[i].field])
 			a->assumed_inputs[a->nassumed_inputs++] = &key_inputs[i];
 }
@@ -1273,7 +1273,7 @@ int advice_check_accept(const struct profile *p, const struct ruleset *rs, struc
 
 		if (ruleset_find(rs, p->accept[i].rule))
 			continue;
-		for (size_t r = 0; r < rs->n && n < N(names); r++)
+		for (size_t r = 0; r < rs->n && n < ARRAY_SIZE(names); r++)
 			names[n++] = rs->rules[r].id;
 		hint = suggest_hint(p->accept[i].rule, names, n);
 		diag_add(d, DIAG_ERROR, p->file, NULL, 0, p->accept[i].line, p->accept[i].col,

@@ -18,10 +18,10 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "util.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const runtime_keys[] = { "kind", "id", "name", "language", "velocity",
 					    "cpu_factor", "baseline_memory_mb", "cold_start_ms",
@@ -40,9 +40,9 @@ static const char *const trait_keys[] = { "doc", "classes", "needs" };
 static const char *const trait_classes[] = { "io", "cpu", "native" };
 enum { KIND_RUNTIME, KIND_MODEL, KIND_VOCABULARY };
 static const char *const kinds[] = { "runtime", "model", "vocabulary" };
-_Static_assert(N(kinds) == KIND_VOCABULARY + 1, "kinds[] and the kinds of files");
+_Static_assert(ARRAY_SIZE(kinds) == KIND_VOCABULARY + 1, "kinds[] and the kinds of files");
 static const char *const parallelisms[] = { "one", "cores", "gil" };
-_Static_assert(N(parallelisms) == PAR_GIL + 1, "parallelisms[] and enum kb_parallelism");
+_Static_assert(ARRAY_SIZE(parallelisms) == PAR_GIL + 1, "parallelisms[] and enum kb_parallelism");
 static const char *const process_counts[] = { "one", "per-core" };
 static const char *const required_runtime_sections[] = { "execution-model", "strengths",
 							 "weaknesses" };
@@ -343,7 +343,7 @@ static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t 
 	size_t cap = 0;
 	bool have_default = false;
 
-	if (ydoc_check_keys(&k->y, k->d, root, runtime_keys, N(runtime_keys), "a runtime file") < 0)
+	if (ydoc_check_keys(&k->y, k->d, root, runtime_keys, ARRAY_SIZE(runtime_keys), "a runtime file") < 0)
 		k->errors++;
 	r->id = get_id(k, root, "id");
 	r->name = get_text(k, root, "name", true);
@@ -403,7 +403,7 @@ static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t 
 			k->errors++;
 			continue;
 		}
-		if (ydoc_check_keys(&k->y, k->d, m, use_keys, N(use_keys), "a models entry") < 0)
+		if (ydoc_check_keys(&k->y, k->d, m, use_keys, ARRAY_SIZE(use_keys), "a models entry") < 0)
 			k->errors++;
 		u = XPUSH(r->models, r->nmodels, cap);
 		memset(u, 0, sizeof *u);
@@ -437,17 +437,17 @@ static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 	yaml_node_t *n, *defs;
 	int idx = 0;
 
-	if (ydoc_check_keys(&k->y, k->d, root, model_keys, N(model_keys), "a model file") < 0)
+	if (ydoc_check_keys(&k->y, k->d, root, model_keys, ARRAY_SIZE(model_keys), "a model file") < 0)
 		k->errors++;
 	m->id = get_id(k, root, "id");
 	m->name = get_text(k, root, "name", true);
 	n = need(k, root, "parallelism");
-	if (n && ydoc_word(&k->y, k->d, n, "parallelism", parallelisms, N(parallelisms), &idx) < 0)
+	if (n && ydoc_word(&k->y, k->d, n, "parallelism", parallelisms, ARRAY_SIZE(parallelisms), &idx) < 0)
 		k->errors++;
 	m->parallelism = (enum kb_parallelism)idx;
 	idx = 0;
 	n = ydoc_get(&k->y, root, "processes");
-	if (n && ydoc_word(&k->y, k->d, n, "processes", process_counts, N(process_counts), &idx) < 0)
+	if (n && ydoc_word(&k->y, k->d, n, "processes", process_counts, ARRAY_SIZE(process_counts), &idx) < 0)
 		k->errors++;
 	m->per_core_processes = idx == 1;
 	m->speedup_probe = get_probe(k, root, "speedup_probe");
@@ -456,7 +456,7 @@ static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 	m->lag_probe = get_probe(k, root, "lag_probe");
 	defs = need(k, root, "defaults");
 	if (defs && ydoc_expect_map(&k->y, k->d, defs, "defaults") == 0) {
-		if (ydoc_check_keys(&k->y, k->d, defs, default_keys, N(default_keys), "defaults") < 0)
+		if (ydoc_check_keys(&k->y, k->d, defs, default_keys, ARRAY_SIZE(default_keys), "defaults") < 0)
 			k->errors++;
 		m->def_speedup = get_num(k, defs, "speedup", 0.01, 1024, 1, true);
 		m->def_overhead_us = get_num(k, defs, "overhead_us", 0, 1e6, 0, false);
@@ -542,7 +542,7 @@ static void add_trait(struct kfile *k, const char *id, yaml_node_t *v, void *arg
 		k->errors++;
 		return;
 	}
-	if (ydoc_check_keys(&k->y, k->d, v, trait_keys, N(trait_keys), "a traits entry") < 0)
+	if (ydoc_check_keys(&k->y, k->d, v, trait_keys, ARRAY_SIZE(trait_keys), "a traits entry") < 0)
 		k->errors++;
 	t = XPUSH(vo->traits, vo->ntraits, vo->captraits);
 	memset(t, 0, sizeof *t);
@@ -550,7 +550,7 @@ static void add_trait(struct kfile *k, const char *id, yaml_node_t *v, void *arg
 	t->doc = get_text(k, v, "doc", true);
 	n = ydoc_get(&k->y, v, "classes");
 	if (n && !ydoc_is_null(n))
-		word_set(k, n, "trait class", trait_classes, N(trait_classes), &t->classes, NULL,
+		word_set(k, n, "trait class", trait_classes, ARRAY_SIZE(trait_classes), &t->classes, NULL,
 			 NULL);
 	n = ydoc_get(&k->y, v, "needs");
 	if (n && !ydoc_is_null(n)) {
@@ -588,7 +588,7 @@ static void load_vocab(struct kfile *k, yaml_node_t *root, struct kb_vocab *v)
 {
 	yaml_node_t *n;
 
-	if (ydoc_check_keys(&k->y, k->d, root, vocab_keys, N(vocab_keys), "a vocabulary file") < 0)
+	if (ydoc_check_keys(&k->y, k->d, root, vocab_keys, ARRAY_SIZE(vocab_keys), "a vocabulary file") < 0)
 		k->errors++;
 	n = need(k, root, "needs");
 	if (n)
@@ -806,7 +806,7 @@ static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *cap
 	kn = need(&k, root, "kind");
 	if (kn == NULL)
 		goto out;
-	if (ydoc_word(&k.y, d, kn, "knowledge kind", kinds, N(kinds), &kind) < 0)
+	if (ydoc_word(&k.y, d, kn, "knowledge kind", kinds, ARRAY_SIZE(kinds), &kind) < 0)
 		goto out;
 	if (peek) {
 		*kind_out = kind;
@@ -828,7 +828,7 @@ static int load_file(struct kb *kb, const char *path, size_t *caprt, size_t *cap
 		r->file = xstrdup(path);
 		load_runtime(&k, &kb->vocab, root, r);
 		load_sections(src + bs, len - bs, body_line, &r->sections, &r->nsections);
-		for (size_t i = 0; i < N(required_runtime_sections); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(required_runtime_sections); i++) {
 			if (!kb_section(r->sections, r->nsections, required_runtime_sections[i])) {
 				diag_add(d, DIAG_ERROR, path, src, len, body_line, 1,
 					 "the body has no '## %s' section", required_runtime_sections[i]);

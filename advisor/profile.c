@@ -13,26 +13,26 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "util.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *const profile_kinds[] = { "io", "cpu", "mixed" };
-const size_t profile_nkinds = N(profile_kinds);
+const size_t profile_nkinds = ARRAY_SIZE(profile_kinds);
 const char *const profile_strategies[] = { "cores", "machines", "both" };
-const size_t profile_nstrategies = N(profile_strategies);
+const size_t profile_nstrategies = ARRAY_SIZE(profile_strategies);
 const char *const profile_deployments[] = { "vm", "kubernetes", "serverless", "edge", "desktop" };
-const size_t profile_ndeployments = N(profile_deployments);
+const size_t profile_ndeployments = ARRAY_SIZE(profile_deployments);
 const char *const profile_criteria[] = { "performance", "velocity", "team_fit", "ecosystem",
 					 "operations" };
 
-_Static_assert(N(profile_kinds) == KIND_MIXED + 1, "profile_kinds[] and enum workload_kind");
-_Static_assert(N(profile_strategies) == SCALE_BOTH + 1,
+_Static_assert(ARRAY_SIZE(profile_kinds) == KIND_MIXED + 1, "profile_kinds[] and enum workload_kind");
+_Static_assert(ARRAY_SIZE(profile_strategies) == SCALE_BOTH + 1,
 	       "profile_strategies[] and enum scaling_strategy");
-_Static_assert(N(profile_deployments) == DEPLOY_DESKTOP + 1,
+_Static_assert(ARRAY_SIZE(profile_deployments) == DEPLOY_DESKTOP + 1,
 	       "profile_deployments[] and enum deployment");
-_Static_assert(N(profile_criteria) == CRIT__COUNT, "profile_criteria[] and enum criterion");
+_Static_assert(ARRAY_SIZE(profile_criteria) == CRIT__COUNT, "profile_criteria[] and enum criterion");
 /* Word fields are stored through an int pointer. */
 _Static_assert(sizeof(enum workload_kind) == sizeof(int) &&
 	       sizeof(enum scaling_strategy) == sizeof(int) &&
@@ -104,7 +104,7 @@ const struct profile_spec profile_fields[] = {
 	  .offset = OFF(priorities), .assumed = PF_PRIORITIES, .json_digits = 2,
 	  .doc = "weight of each criterion" },
 };
-const size_t profile_nfields = N(profile_fields);
+const size_t profile_nfields = ARRAY_SIZE(profile_fields);
 
 static bool is_criterion(const char *key)
 {
@@ -118,7 +118,7 @@ const struct profile_spec *profile_field_find(const char *path, const char **key
 {
 	if (key)
 		*key = NULL;
-	for (size_t i = 0; i < N(profile_fields); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(profile_fields); i++) {
 		const struct profile_spec *f = &profile_fields[i];
 		size_t len = strlen(f->path);
 
@@ -174,13 +174,13 @@ static const char *const *fixed_vocab(enum pf_vocab v, size_t *n)
 {
 	switch (v) {
 	case PV_KINDS:
-		*n = N(profile_kinds);
+		*n = ARRAY_SIZE(profile_kinds);
 		return profile_kinds;
 	case PV_STRATEGIES:
-		*n = N(profile_strategies);
+		*n = ARRAY_SIZE(profile_strategies);
 		return profile_strategies;
 	case PV_DEPLOYMENTS:
-		*n = N(profile_deployments);
+		*n = ARRAY_SIZE(profile_deployments);
 		return profile_deployments;
 	default:
 		*n = 0;
@@ -566,12 +566,12 @@ static bool in_section(const struct profile_spec *f, const char *name)
  */
 static void load_section(struct loader *L, yaml_node_t *root, const char *name)
 {
-	const char *keys[N(profile_fields)];
+	const char *keys[ARRAY_SIZE(profile_fields)];
 	size_t nkeys = 0;
 	bool required = false;
 	yaml_node_t *m, *node, *mkey;
 
-	for (size_t i = 0; i < N(profile_fields); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(profile_fields); i++) {
 		if (in_section(&profile_fields[i], name)) {
 			keys[nkeys++] = field_key(&profile_fields[i]);
 			required |= (profile_fields[i].flags & PFL_REQUIRED) != 0;
@@ -587,7 +587,7 @@ static void load_section(struct loader *L, yaml_node_t *root, const char *name)
 			missing(L, mkey, name);
 		return;
 	}
-	for (size_t i = 0; i < N(profile_fields); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(profile_fields); i++) {
 		const struct profile_spec *f = &profile_fields[i];
 		bool got;
 
@@ -612,7 +612,7 @@ static void load_section(struct loader *L, yaml_node_t *root, const char *name)
 /* Every section of the table, in table order; priorities is a mapping row. */
 static void load_fields(struct loader *L, yaml_node_t *root)
 {
-	for (size_t i = 0; i < N(profile_fields); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(profile_fields); i++) {
 		const struct profile_spec *f = &profile_fields[i];
 		const char *dot = strchr(f->path, '.');
 		char name[32];
@@ -652,7 +652,7 @@ static void load_accept(struct loader *L, yaml_node_t *root)
 			fail(L);
 			continue;
 		}
-		if (ydoc_check_keys(&L->y, L->d, e, accept_keys, N(accept_keys), "accept entry") < 0)
+		if (ydoc_check_keys(&L->y, L->d, e, accept_keys, ARRAY_SIZE(accept_keys), "accept entry") < 0)
 			fail(L);
 		rule = ydoc_get(&L->y, e, "rule");
 		because = ydoc_get(&L->y, e, "because");
@@ -730,7 +730,7 @@ static void apply_default(struct profile *p, const struct profile_spec *f, const
 
 static void apply_defaults(struct profile *p, const char *file)
 {
-	for (size_t i = 0; i < N(profile_fields); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(profile_fields); i++) {
 		const struct profile_spec *f = &profile_fields[i];
 
 		if (f->type == PT_PRIORITIES) {
@@ -776,7 +776,7 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 		ydoc_error(&L.y, d, root, "a profile must be a YAML mapping of keys to values");
 		goto out;
 	}
-	if (ydoc_check_keys(&L.y, d, root, top_keys, N(top_keys), NULL) < 0)
+	if (ydoc_check_keys(&L.y, d, root, top_keys, ARRAY_SIZE(top_keys), NULL) < 0)
 		fail(&L);
 	vnode = ydoc_get(&L.y, root, "version");
 	if (vnode == NULL) {
@@ -935,7 +935,7 @@ void profile_fields_markdown(struct buf *out)
 
 	buf_adds(out, "| field | type | values | default | meaning |\n"
 		      "| --- | --- | --- | --- | --- |\n");
-	for (size_t i = 0; i < N(profile_fields); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(profile_fields); i++) {
 		const struct profile_spec *f = &profile_fields[i];
 
 		buf_addf(out, "| `%s` | %s | ", f->path,

@@ -18,10 +18,11 @@
 #include "datadir.h"
 #include "md.h"
 #include "report-internal.h"
+#include "util.h"
 #include "xalloc.h"
 
 static const char *const crit_short[] = { "perf", "velocity", "team", "ecosystem", "ops" };
-_Static_assert(sizeof crit_short / sizeof crit_short[0] == CRIT__COUNT,
+_Static_assert(ARRAY_SIZE(crit_short) == CRIT__COUNT,
 	       "crit_short[] and enum criterion");
 
 static const char *confidence_word(double c)

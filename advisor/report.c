@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 const struct report_format report_formats[] = {
 	{ "md", "md", report_markdown, "the design note, GitHub-flavoured Markdown" },
 	{ "html", "html", report_html, "the design note as a self-contained HTML page" },
@@ -14,7 +16,7 @@ const struct report_format report_formats[] = {
 	{ "madr", "madr.md", report_madr, "a decision record in the MADR 4 layout" },
 };
 
-const size_t report_nformats = sizeof report_formats / sizeof report_formats[0];
+const size_t report_nformats = ARRAY_SIZE(report_formats);
 
 const struct report_format *report_format_find(const char *name)
 {

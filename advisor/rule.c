@@ -14,14 +14,14 @@
 #include "buf.h"
 #include "fileio.h"
 #include "suggest.h"
+#include "util.h"
 #include "xalloc.h"
 #include "ydoc.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *const cond_op_names[] = { "eq", "ne", "lt", "le", "gt", "ge", "in", "has",
 				      "has_any", "matches" };
-_Static_assert(N(cond_op_names) == OP__COUNT, "cond_op_names[] and enum cond_op");
+_Static_assert(ARRAY_SIZE(cond_op_names) == OP__COUNT, "cond_op_names[] and enum cond_op");
 
 static const char *const rule_keys[] = { "id", "description", "when", "effects", "rationale",
 					 "source", "risk", "mitigation" };
@@ -100,7 +100,7 @@ static const struct field_def *field_def(const char *name)
 				return NULL;
 		return &probe;
 	}
-	for (size_t i = 0; i < N(fields); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		if (strcmp(fields[i].name, name) == 0)
 			return &fields[i];
 	return profile_def(name);
@@ -239,7 +239,7 @@ static size_t field_names(char **names, size_t max)
 			names[n++] = xstrdup(p->path);
 		}
 	}
-	for (size_t i = 0; i < N(fields) && n < max; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fields) && n < max; i++)
 		names[n++] = xstrdup(fields[i].name);
 	return n;
 }
@@ -247,7 +247,7 @@ static size_t field_names(char **names, size_t max)
 static void unknown_field(struct rfile *f, yaml_node_t *n, const char *name)
 {
 	char *names[128];
-	size_t nnames = field_names(names, N(names));
+	size_t nnames = field_names(names, ARRAY_SIZE(names));
 	const char *s = suggest(name, (const char *const *)names, nnames);
 
 	if (s)
@@ -432,7 +432,7 @@ static const struct op_def {
 	[OP_HAS_ANY] = { FT(F_LIST), "tests a list", operand_words },
 	[OP_MATCHES] = { FT(F_TEXT) | FT(F_WORD), "tests text", operand_pattern },
 };
-_Static_assert(N(op_defs) == OP__COUNT, "one row per enum cond_op");
+_Static_assert(ARRAY_SIZE(op_defs) == OP__COUNT, "one row per enum cond_op");
 
 /*
  * Find the one operator key of condition n (every key but 'field'): set
@@ -628,7 +628,7 @@ static void load_effects(struct rfile *f, yaml_node_t *list, struct rule *r)
 			f->errors++;
 			continue;
 		}
-		if (ydoc_check_keys(&f->y, f->d, e, effect_keys, N(effect_keys), "an effect") < 0)
+		if (ydoc_check_keys(&f->y, f->d, e, effect_keys, ARRAY_SIZE(effect_keys), "an effect") < 0)
 			f->errors++;
 		ef = XPUSH(r->effects, r->neffects, cap);
 		memset(ef, 0, sizeof *ef);
@@ -665,7 +665,7 @@ static void load_rule(struct rfile *f, struct ruleset *rs, yaml_node_t *n)
 		f->errors++;
 		return;
 	}
-	if (ydoc_check_keys(&f->y, f->d, n, rule_keys, N(rule_keys), "a rule") < 0)
+	if (ydoc_check_keys(&f->y, f->d, n, rule_keys, ARRAY_SIZE(rule_keys), "a rule") < 0)
 		f->errors++;
 	idn = ydoc_get(&f->y, n, "id");
 	if (idn == NULL) {
