@@ -64,7 +64,7 @@ FUZZ_OBJ = $(patsubst %,$(BUILD)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS)) \
 DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
-        install-files install-check uninstall clean format examples lint-md \
+        install-files install-check uninstall clean format examples lint-md lint-mermaid \
         fuzz fuzz-deps fuzz-build layers FORCE
 
 all: $(BUILD)/advisor
@@ -120,7 +120,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-nodeps
 
 check-nodeps: layers all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit e2e install-check lint-md
+	@$(MAKE) --no-print-directory unit e2e install-check lint-md lint-mermaid
 
 # The core never reaches up into the command layer: only main.c, cmd.c and
 # cmd-*.c may include cmd.h (suggest.h and diag.h serve the core).
@@ -158,6 +158,25 @@ lint-md: $(BUILD)/advisor
 	done
 	@$(MARKDOWNLINT) $(BUILD)/lint/*.md docs/examples/*.md && \
 		echo "markdownlint: $$(ls $(BUILD)/lint/*.md docs/examples/*.md | wc -l) passed, 0 failed"
+
+# Every Mermaid chart parses as GitHub's renderer parses it: the mermaid
+# package (with jsdom for its DOM) from the npm registry into build/tools,
+# pinned, over the examples and every scenario's note with the example
+# probe cache (without probe figures a note has no chart).
+MERMAID_VERSION = 12.3.0
+JSDOM_VERSION = 26.1.0
+lint-mermaid: $(BUILD)/advisor
+	@[ "$$(cd build/tools && node -p "require('mermaid/package.json').version + ' ' + require('jsdom/package.json').version" 2>/dev/null)" = "$(MERMAID_VERSION) $(JSDOM_VERSION)" ] || { \
+		command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get install -y -qq npm >/dev/null; }; \
+		npm install --prefix build/tools --no-audit --no-fund --silent \
+			mermaid@$(MERMAID_VERSION) jsdom@$(JSDOM_VERSION); }
+	@rm -rf $(BUILD)/mermaid && mkdir -p $(BUILD)/mermaid
+	@for f in tests/scenarios/*.yaml; do \
+		$(BUILD)/advisor recommend $$f --probes-from docs/examples/probes.json \
+			-o $(BUILD)/mermaid/$$(basename $$f .yaml).md || exit 1; \
+	done
+	@node tests/lint/mermaid-parse.mjs build/tools/node_modules $(BUILD)/mermaid/*.md docs/examples/*.md
 
 # Regenerate docs/examples from its profiles and probe cache, in every
 # format of `advisor recommend --list-formats` (a test checks that the

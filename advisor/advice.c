@@ -1154,47 +1154,104 @@ static enum probe_origin probe_origin(const struct probe_set *ps)
 								   : PROBES_MEASURED;
 }
 
-static const struct chart chart_kinds[] = {
-	{ "Cost of one operation", "us", "microseconds", true, NULL, 0 },
-	{ "Speed-up on all cores", "x", "x", false, NULL, 0 },
-};
-
-/* The factor that brings r to chart k's unit, or 0 when r does not belong there. */
-static double chart_scale(const struct probe_result *r, size_t k)
+/* A probe figure's median in microseconds, or 0 when it is not an operation's cost. */
+static double time_us(const struct probe_result *r)
 {
-	if (k == 0)
-		return strcmp(r->unit, "us") == 0 ? 1 : strcmp(r->unit, "ns") == 0 ? 1e-3 : 0;
-	return strcmp(r->unit, "x") == 0 ? 1 : 0;
+	if (strcmp(r->unit, "ns") == 0)
+		return r->st.median * 1e-3;
+	if (strcmp(r->unit, "us") == 0)
+		return r->st.median;
+	/* Millisecond figures (a loop's timer lag) are lateness, not a cost. */
+	return 0;
 }
 
-/* The charts of the probe figures: costs (ns shown as us) and speed-ups. */
+static int us_cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * Add a chart of the figures of ps whose value (per pick) lies in [lo, hi),
+ * in probe order, each scaled by scale into unit.
+ */
+static void add_chart(struct advice *a, size_t *cap, const char *title, const char *unit,
+		      const char *unit_words, double lo, double hi, double scale,
+		      double (*pick)(const struct probe_result *))
+{
+	struct chart c = { .unit = unit, .unit_words = unit_words };
+	size_t capb = 0;
+
+	snprintf(c.title, sizeof c.title, "%s", title);
+	for (size_t i = 0; i < a->ps->nresults; i++) {
+		const struct probe_result *r = &a->ps->results[i];
+		double v = pick(r), s = v > 0 ? v / r->st.median * scale : 0;
+		struct chart_bar *bar;
+
+		if (!(v > 0) || v < lo || v >= hi)
+			continue;
+		bar = XPUSH(c.bars, c.nbars, capb);
+		bar->name = r->name;
+		bar->median = r->st.median * s;
+		bar->min = r->st.min * s;
+		bar->max = r->st.max * s;
+		bar->noisy = r->noisy;
+	}
+	if (c.nbars)
+		*XPUSH(a->charts, a->ncharts, *cap) = c;
+	else
+		free(c.bars);
+}
+
+static double speedup_of(const struct probe_result *r)
+{
+	return strcmp(r->unit, "x") == 0 ? r->st.median : 0;
+}
+
+/*
+ * The charts of the probe figures: the costs of one operation, split so
+ * that no chart holds figures more than ADVICE_CHART_SPAN apart (a
+ * nanosecond switch and a sub-millisecond fork on one linear axis would
+ * hide the first), each in the unit that suits it; then the speed-ups.
+ */
 static void charts(struct advice *a)
 {
-	size_t cap = 0;
+	size_t cap = 0, n = 0, ngroups = 0;
+	double *us, starts[16];
 
 	if (a->ps == NULL)
 		return;
-	for (size_t k = 0; k < ARRAY_SIZE(chart_kinds); k++) {
-		struct chart c = chart_kinds[k];
-		size_t capb = 0;
+	us = xcalloc(a->ps->nresults + 1, sizeof *us);
+	for (size_t i = 0; i < a->ps->nresults; i++)
+		if (time_us(&a->ps->results[i]) > 0)
+			us[n++] = time_us(&a->ps->results[i]);
+	qsort(us, n, sizeof *us, us_cmp);
+	for (size_t i = 0; i < n; i++)
+		if ((ngroups == 0 || us[i] > starts[ngroups - 1] * ADVICE_CHART_SPAN) &&
+		    ngroups < ARRAY_SIZE(starts))
+			starts[ngroups++] = us[i];
+	for (size_t g = 0; g < ngroups; g++) {
+		double lo = starts[g], hi = g + 1 < ngroups ? starts[g + 1] : INFINITY;
+		double top = lo;
+		char title[64];
 
-		for (size_t i = 0; i < a->ps->nresults; i++) {
-			const struct probe_result *r = &a->ps->results[i];
-			double s = chart_scale(r, k);
-			struct chart_bar *bar;
-
-			if (s == 0)
-				continue;
-			bar = XPUSH(c.bars, c.nbars, capb);
-			bar->name = r->name;
-			bar->median = r->st.median * s;
-			bar->min = r->st.min * s;
-			bar->max = r->st.max * s;
-			bar->noisy = r->noisy;
-		}
-		if (c.nbars)
-			*XPUSH(a->charts, a->ncharts, cap) = c;
+		for (size_t i = 0; i < n; i++)
+			if (us[i] >= lo && us[i] < hi)
+				top = us[i];
+		/* Groups in nanoseconds and in microseconds read apart by their unit. */
+		if (ngroups > 2 || (ngroups == 2 && (top < 1) == (starts[1 - g] < 1)))
+			snprintf(title, sizeof title, "Cost of one operation, %zu of %zu", g + 1,
+				 ngroups);
+		else
+			snprintf(title, sizeof title, "Cost of one operation");
+		if (top < 1)
+			add_chart(a, &cap, title, "ns", "nanoseconds", lo, hi, 1e3, time_us);
+		else
+			add_chart(a, &cap, title, "us", "microseconds", lo, hi, 1, time_us);
 	}
+	free(us);
+	add_chart(a, &cap, "Speed-up on all cores", "x", "x", 0, INFINITY, 1, speedup_of);
 }
 
 /* The key inputs, in the order the report names them. */

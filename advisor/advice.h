@@ -131,12 +131,15 @@ struct chart_bar {
 	bool noisy;
 };
 
-/* A chart of probe figures that share a unit. */
+/*
+ * A chart of probe figures that share a unit.  No chart holds figures more
+ * than ADVICE_CHART_SPAN apart, so every bar of a linear axis stays visible.
+ */
+#define ADVICE_CHART_SPAN 100.0
 struct chart {
-	const char *title;	/* "Cost of one operation" */
+	char title[64];		/* "Cost of one operation, 1 of 2" */
 	const char *unit;	/* axis unit: "us", "x" */
 	const char *unit_words;	/* "microseconds", "x" */
-	bool log_scale;		/* figures span decades: drawn on a log scale where possible */
 	struct chart_bar *bars;
 	size_t nbars;
 };

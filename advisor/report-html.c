@@ -55,19 +55,23 @@ static void html_escape(struct buf *b, const char *s)
 	}
 }
 
-/* A horizontal bar chart of one of the model's charts, with min-max whiskers. */
+/*
+ * A horizontal bar chart of one of the model's charts, with min-max
+ * whiskers.  The model keeps each chart's figures within a hundredfold of
+ * each other, so a linear axis shows every bar.
+ */
 static void svg_chart(struct buf *b, const struct chart *c)
 {
 	struct buf title = BUF_INIT;
-	double max = 0, lo = 1e300;
+	double max = 0;
 	int y = 0;
 	const int bar_h = 18, left = 190, width = 420;
 
-	buf_addf(&title, "%s (%s%s)", c->title, c->unit_words, c->log_scale ? ", log scale" : "");
-	for (size_t i = 0; i < c->nbars; i++) {
+	buf_addf(&title, "%s (%s)", c->title, c->unit_words);
+	for (size_t i = 0; i < c->nbars; i++)
 		max = fmax(max, c->bars[i].max);
-		lo = fmin(lo, fmax(c->bars[i].min, 1e-3));
-	}
+	if (!(max > 0))
+		max = 1;
 	buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 		 "width=\"%d\" height=\"%zu\" font-size=\"12\" font-family=\"sans-serif\">"
 		 "<title>", left + width + 70, c->nbars * (bar_h + 6) + 10);
@@ -75,28 +79,17 @@ static void svg_chart(struct buf *b, const struct chart *c)
 	buf_adds(b, "</title>");
 	for (size_t i = 0; i < c->nbars; i++) {
 		const struct chart_bar *r = &c->bars[i];
-		double med = r->median, mn = r->min, mx = r->max;
-		double xm, x0, x1;
+		double xm = width * r->median / max, x0 = width * r->min / max;
+		double x1 = width * r->max / max;
 
-		if (c->log_scale) {
-			/* Costs span four decades: a log scale keeps each bar readable. */
-			double l0 = log10(lo) - 0.2, l1 = log10(max) + 0.1;
-
-			xm = width * (log10(fmax(med, lo)) - l0) / (l1 - l0);
-			x0 = width * (log10(fmax(mn, lo)) - l0) / (l1 - l0);
-			x1 = width * (log10(fmax(mx, lo)) - l0) / (l1 - l0);
-		} else {
-			xm = width * med / max;
-			x0 = width * mn / max;
-			x1 = width * mx / max;
-		}
 		buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, y + 13);
 		html_escape(b, r->name);
 		buf_addf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 			 "fill=\"%s\"/>", left, y, fmax(xm, 1), bar_h, r->noisy ? "#d4a72c" : "#4c8eda");
 		buf_addf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#1f2328\"/>",
 			 left + x0, left + x1, y + bar_h / 2, y + bar_h / 2);
-		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.3g</text>", left + fmax(xm, x1) + 4, y + 13, med);
+		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.3g</text>", left + fmax(xm, x1) + 4, y + 13,
+			 r->median);
 		y += bar_h + 6;
 	}
 	buf_adds(b, "</svg><figcaption>");

@@ -341,23 +341,58 @@ static void section_capacity(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
-/* A Mermaid bar chart of one of the model's charts (medians). */
-static void mermaid_chart(struct buf *b, const struct chart *c)
+/* Longest line of a Mermaid block: markdownlint's line limit holds in code too. */
+#define MERMAID_WIDTH 80
+
+/* The bars [from, to) of c as one Mermaid bar chart (medians). */
+static void mermaid_part(struct buf *b, const struct chart *c, size_t from, size_t to,
+			 size_t part)
 {
 	double max = 0;
 
+	/* Every part of a chart shares one axis, so bars compare across parts. */
 	for (size_t i = 0; i < c->nbars; i++)
 		max = fmax(max, c->bars[i].median);
-	buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s (%s)\"\n  x-axis [", c->title,
-		 c->unit_words);
-	for (size_t i = 0; i < c->nbars; i++)
-		buf_addf(b, "%s\n    \"%s\"", i ? "," : "", c->bars[i].name);
-	buf_addf(b, "\n  ]\n  y-axis \"%s\" 0 --> %.0f\n  bar [", c->unit, ceil(max * 1.1));
-	for (size_t i = 0; i < c->nbars; i++) {
-		buf_addf(b, "%s", i ? ", " : "");
+	buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s", c->title);
+	if (part > 1)
+		buf_adds(b, ", continued");
+	/* Mermaid wants the whole x-axis list on one line. */
+	buf_addf(b, " (%s)\"\n  x-axis [", c->unit_words);
+	for (size_t i = from; i < to; i++)
+		buf_addf(b, "%s\"%s\"", i > from ? ", " : "", c->bars[i].name);
+	buf_addf(b, "]\n  y-axis \"%s\" 0 --> %.0f\n  bar [", c->unit, ceil(max * 1.1));
+	for (size_t i = from; i < to; i++) {
+		buf_addf(b, "%s", i > from ? ", " : "");
 		md_num(b, c->bars[i].median);
 	}
 	buf_adds(b, "]\n```\n");
+}
+
+/* Bars of c from `from` that fit one x-axis line of MERMAID_WIDTH columns. */
+static size_t mermaid_fit(const struct chart *c, size_t from)
+{
+	size_t width = strlen("  x-axis []"), to = from;
+
+	while (to < c->nbars) {
+		size_t w = strlen(c->bars[to].name) + 2 + (to > from ? 2 : 0);
+
+		if (to > from && width + w > MERMAID_WIDTH)
+			break;
+		width += w;
+		to++;
+	}
+	return to;
+}
+
+/* One of the model's charts as Mermaid, in as many parts as its axis needs. */
+static void mermaid_chart(struct buf *b, const struct chart *c)
+{
+	size_t part = 0;
+
+	for (size_t i = 0, to; i < c->nbars; i = to) {
+		to = mermaid_fit(c, i);
+		mermaid_part(b, c, i, to, ++part);
+	}
 }
 
 /* End the text part in b and add the model's charts after it. */

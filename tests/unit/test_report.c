@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,38 @@ static void check_madr(const struct said *j, const char *name, const char *madr)
 	free(cons);
 }
 
+/*
+ * Charts: none without probe figures; with them, no chart holds figures
+ * more than ADVICE_CHART_SPAN apart, and every cost and speed-up of the
+ * probe set is drawn exactly once.
+ */
+static void check_charts(const struct advice *a, const struct probe_set *ps, const char *name)
+{
+	size_t drawn = 0, want = 0;
+
+	if (ps == NULL) {
+		assert_int_equal(a->ncharts, 0);
+		return;
+	}
+	for (size_t i = 0; i < ps->nresults; i++) {
+		const char *u = ps->results[i].unit;
+
+		want += strcmp(u, "us") == 0 || strcmp(u, "ns") == 0 || strcmp(u, "x") == 0;
+	}
+	for (size_t c = 0; c < a->ncharts; c++) {
+		double lo = INFINITY, hi = 0;
+
+		for (size_t i = 0; i < a->charts[c].nbars; i++) {
+			lo = fmin(lo, a->charts[c].bars[i].median);
+			hi = fmax(hi, a->charts[c].bars[i].median);
+		}
+		if (hi > lo * ADVICE_CHART_SPAN)
+			fail_msg("%s: chart '%s' spans %g to %g", name, a->charts[c].title, lo, hi);
+		drawn += a->charts[c].nbars;
+	}
+	assert_int_equal(drawn, want);
+}
+
 static void render_all(struct world *w, const char *file, const struct probe_set *ps)
 {
 	struct profile p;
@@ -320,6 +353,7 @@ static void render_all(struct world *w, const char *file, const struct probe_set
 		fail_msg("%s did not load", file);
 	}
 	assert_int_equal(advise(&a, &p, ps, &w->kb, &w->rs, false, &w->d), 0);
+	check_charts(&a, ps, name);
 	assert_true(report_nformats <= 16);
 	for (size_t i = 0; i < report_nformats; i++) {
 		text[i] = report_formats[i].render(&a, &m);
