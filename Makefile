@@ -138,7 +138,7 @@ layers:
 # installed from the npm registry into build/tools and used whatever else is
 # on PATH (a newer release adds rules the committed examples were not written
 # against).
-MARKDOWNLINT_VERSION = 0.45.0
+MARKDOWNLINT_VERSION = 0.50.0
 MARKDOWNLINT = build/tools/node_modules/.bin/markdownlint
 lint-md: $(BUILD)/advisor
 	@[ "$$($(MARKDOWNLINT) --version 2>/dev/null)" = "$(MARKDOWNLINT_VERSION)" ] || { \

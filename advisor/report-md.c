@@ -153,7 +153,7 @@ static void row(struct table *tab, const char *field, const char *value, bool as
 		buf_reset(&v);
 		buf_adds(&v, "(below)");
 	}
-	buf_addf(b, "| `%s` | %s | %s |\n", field, buf_str(&v), assumed ? "assumed" : "");
+	buf_addf(b, "| `%s` | %s |%s|\n", field, buf_str(&v), assumed ? " assumed " : " ");
 	buf_release(&v);
 }
 
