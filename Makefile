@@ -21,7 +21,8 @@ VERSION := 0.1.0
 PKGS      = yaml-0.1 libpcre2-8 libcmark-gfm jansson
 TEST_PKGS = cmocka
 DEB_PKGS  = pkg-config libyaml-dev libpcre2-dev libcmark-gfm-dev \
-            libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev
+            libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
+            python3
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wno-unused-parameter
@@ -101,6 +102,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libadvisor.a
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	for p in $(PKGS) $(TEST_PKGS); do \
 		pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; \
 	done; \
