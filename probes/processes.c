@@ -208,41 +208,165 @@ static int proc_mem_worker(struct probe_ctx *c)
 	return 0;
 }
 
+/*
+ * process.speedup on a pool forked once, as multiprocessing and cluster
+ * run: forks and the first-touch faults of the workers stay outside the
+ * timed window (process.fork is their own figure).  Each worker waits on a
+ * command pipe of its own (the start barrier) for a number of work units,
+ * runs them and writes one byte to a done pipe shared by the pool; it exits
+ * when its command pipe reaches end-of-file.  A sample times N units on one
+ * worker against one unit on each of N workers, the same work split as in
+ * thread.speedup, so the two figures compare.
+ */
+#define PROC_POOL_MAX 256
+
+struct proc_pool {
+	int n;				/* workers started */
+	pid_t pid[PROC_POOL_MAX];
+	int cmd[PROC_POOL_MAX];		/* write end of each worker's command pipe */
+	int done;			/* read end of the shared done pipe */
+};
+
+static void proc_pool_worker(int rfd, int wfd, long iters)
+{
+	int units;
+	char b = 1;
+
+	for (;;) {
+		ssize_t r = read(rfd, &units, sizeof units);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != (ssize_t)sizeof units || units <= 0)
+			break;
+		for (int i = 0; i < units; i++)
+			probe_work(iters);
+		while ((r = write(wfd, &b, 1)) < 0 && errno == EINTR)
+			;
+		if (r != 1)
+			break;
+	}
+	_exit(0);
+}
+
+/* Close the command pipes (the workers see end-of-file and exit), reap all. */
+static void proc_pool_stop(struct proc_pool *p)
+{
+	for (int i = 0; i < p->n; i++)
+		if (p->cmd[i] >= 0)
+			close(p->cmd[i]);
+	for (int i = 0; i < p->n; i++)
+		proc_reap(p->pid[i]);
+	if (p->done >= 0)
+		close(p->done);
+	p->n = 0;
+	p->done = -1;
+}
+
+/* Fork k workers; 0, or -1 with every started worker reaped. */
+static int proc_pool_start(struct proc_pool *p, int k, long iters)
+{
+	int done[2];
+
+	p->n = 0;
+	p->done = -1;
+	if (pipe(done) < 0)
+		return -1;
+	p->done = done[0];
+	for (; p->n < k; p->n++) {
+		int cmd[2];
+		pid_t pid;
+
+		if (pipe(cmd) < 0)
+			break;
+		pid = probe_fork();
+		if (pid < 0) {
+			close(cmd[0]);
+			close(cmd[1]);
+			break;
+		}
+		if (pid == 0) {
+			/* Keep only this worker's ends: EOF must reach each worker. */
+			for (int i = 0; i < p->n; i++)
+				close(p->cmd[i]);
+			close(cmd[1]);
+			close(done[0]);
+			proc_pool_worker(cmd[0], done[1], iters);
+		}
+		close(cmd[0]);
+		p->pid[p->n] = pid;
+		p->cmd[p->n] = cmd[1];
+	}
+	close(done[1]);
+	if (p->n < k) {
+		proc_pool_stop(p);
+		return -1;
+	}
+	return 0;
+}
+
+/* Give `units` work units to each of the first k workers, wait for all. */
+static int proc_pool_run(struct proc_pool *p, int k, int units)
+{
+	for (int i = 0; i < k; i++) {
+		ssize_t w;
+
+		while ((w = write(p->cmd[i], &units, sizeof units)) < 0 && errno == EINTR)
+			;
+		if (w != (ssize_t)sizeof units)
+			return -1;
+	}
+	for (int got = 0; got < k;) {
+		char b[PROC_POOL_MAX];
+		ssize_t r = read(p->done, b, (size_t)(k - got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (int)r;
+	}
+	return 0;
+}
+
 static int proc_speedup(struct probe_ctx *c)
 {
 	int n = probe_task_room(c->ncpu);
+	struct proc_pool pool;
 	long iters;
-	pid_t pids[256];
+	int rc = 0;
 
-	if (n > 256)
-		n = 256;
+	if (n > PROC_POOL_MAX)
+		n = PROC_POOL_MAX;
 	if (n < 1)
 		return probe_skip(c, "RLIMIT_NPROC leaves no room for worker processes");
+	/* Units of ~5 ms, smaller when the slot is short (as thread.speedup). */
 	iters = probe_calibrate(probe_left(c) / 12 < 0.005 ? 0.002 : 0.005);
+	if (proc_pool_start(&pool, n, iters) < 0)
+		return probe_skip(c, "cannot fork %d workers (RLIMIT_NPROC, memory or file descriptors)", n);
+	/* Untimed round: every worker faults in its pages once. */
+	if (proc_pool_run(&pool, n, 1) < 0) {
+		rc = probe_skip(c, "a worker process went away");
+		goto out;
+	}
 	while (probe_more(c)) {
 		double t0 = probe_now(), t1, t2;
-		int started = 0;
 
-		for (int i = 0; i < n; i++)
-			probe_work(iters);
-		t1 = probe_now();
-		for (; started < n; started++) {
-			pids[started] = probe_fork();
-			if (pids[started] < 0)
-				break;
-			if (pids[started] == 0) {
-				probe_work(iters);
-				_exit(0);
-			}
+		if (proc_pool_run(&pool, 1, n) < 0) {
+			rc = probe_skip(c, "a worker process went away");
+			break;
 		}
-		for (int i = 0; i < started; i++)
-			proc_reap(pids[i]);
+		t1 = probe_now();
+		if (proc_pool_run(&pool, n, 1) < 0) {
+			rc = probe_skip(c, "a worker process went away");
+			break;
+		}
 		t2 = probe_now();
-		if (started < n)
-			return probe_skip(c, "cannot fork %d workers", n);
 		probe_sample(c, (t1 - t0) / (t2 - t1));
 	}
-	return 0;
+out:
+	proc_pool_stop(&pool);
+	return rc;
 }
 
 const struct probe_def probe_processes_table[] = {
