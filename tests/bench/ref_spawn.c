@@ -6,6 +6,11 @@
  *
  *   fork_us MEDIAN
  *   spawn_us MEDIAN
+ *   swapcontext_ns MEDIAN
+ *
+ * The last is glibc's swapcontext, which makes a system call (sigprocmask)
+ * at every switch: context for the coroutine switch, not a like-for-like
+ * reference.
  *
  * Threads are created as the probe creates them: the creator on the first
  * CPU and the new thread on the second, where there are two.
@@ -19,6 +24,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define ROUNDS 400
@@ -47,6 +53,34 @@ static double median(double *v, int n)
 static void *noop(void *arg)
 {
 	return arg;
+}
+
+static ucontext_t main_ctx, co_ctx;
+
+static void co_main(void)
+{
+	for (;;)
+		swapcontext(&co_ctx, &main_ctx);
+}
+
+/* Median nanoseconds of one swapcontext, over ROUNDS batches of 1000 round trips. */
+static double switch_ns(double *t)
+{
+	static char stack[64 * 1024];
+
+	getcontext(&co_ctx);
+	co_ctx.uc_stack.ss_sp = stack;
+	co_ctx.uc_stack.ss_size = sizeof stack;
+	co_ctx.uc_link = NULL;
+	makecontext(&co_ctx, co_main, 0);
+	for (int i = 0; i < ROUNDS; i++) {
+		double t0 = now_us();
+
+		for (int k = 0; k < 1000; k++)
+			swapcontext(&main_ctx, &co_ctx);
+		t[i] = (now_us() - t0) * 1e3 / 2000;
+	}
+	return median(t, ROUNDS);
 }
 
 int main(void)
@@ -90,5 +124,6 @@ int main(void)
 		t[i] = now_us() - t0;
 	}
 	printf("spawn_us %.4g\n", median(t, ROUNDS));
+	printf("swapcontext_ns %.4g\n", switch_ns(t));
 	return 0;
 }
