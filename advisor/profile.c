@@ -66,7 +66,7 @@ const struct profile_spec profile_fields[] = {
 	{ "workload.io_wait_fraction", PT_NUMBER, .range = { 0, 1, false },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 0.9, [KIND_CPU] = 0.1, [KIND_MIXED] = 0.5 },
 	  .offset = OFF(io_wait_fraction), .assumed = PF_IO_WAIT, .json_digits = 3,
-	  .doc = "share of a request spent waiting on I/O" },
+	  .doc = "share of a request spent waiting on I/O; 1 (unbounded I/O time) is refused" },
 	{ "workload.latency_p99_ms", PT_NUMBER, .range = { 0.01, 3.6e6, false },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 200, [KIND_CPU] = 2000, [KIND_MIXED] = 500 },
 	  .offset = OFF(latency_p99_ms), .assumed = PF_LATENCY, .json_digits = 3,

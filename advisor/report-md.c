@@ -72,9 +72,9 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 
 			buf_addf(&t, "The leanest option, `%s/%s`, needs ", l->rt->id, l->model->id);
 			md_num(&t, l->cap.cores_needed);
-			buf_adds(&t, " cores (");
+			buf_adds(&t, " cores; this one needs ");
 			md_num(&t, w->cap.cores_ratio);
-			buf_adds(&t, "x fewer). ");
+			buf_adds(&t, " times as many. ");
 		}
 	} else {
 		buf_addf(&t, "No candidate meets the target at any size: this one comes closest, "
@@ -373,7 +373,8 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		 "more");
 	if (infeasible)
 		buf_adds(&t, ", never (and \u2014) when no size meets the target (why below)");
-	buf_adds(&t, ". What bounds each of the top three:");
+	buf_addf(&t, ". What bounds each of the top three%s:",
+		 infeasible ? ", and why the others marked never cannot meet the target" : "");
 	md_wrap(b, "", "", buf_str(&t));
 	buf_addc(b, '\n');
 	for (size_t i = 0; i < a->ncands; i++) {
