@@ -3,22 +3,20 @@
  * its inputs: candidates are built and ranked in a fixed order, ties are
  * broken by name, so the same inputs always give the same advice.
  *
- * Capacity model, per instance (docs/method.md):
- *   service S   = cpu_ms_per_request x cpu_factor + 2 hand-offs of overhead
- *   usable cores: 1 for an event loop, the measured speed-up for models that
- *                 use every core, the global-lock speed-up for GIL threads
- *   queueing    : M/M/c with c = round(usable cores) servers
- *   latency p99 = p99 queue wait + S + I/O wait + GC pause
- *   memory      = processes x baseline + in-flight tasks x task memory
- *   instances   = the fewest that keep utilisation <= 70 %, latency within
- *                 budget and memory within the limit
+ * Capacity: the capacity model of capacity.h (docs/method.md, "Capacity
+ * model (v2)") sizes each candidate in cores and instances of its natural
+ * shape; the gate then keeps infeasible candidates, and those needing far
+ * more cores than the leanest, from being recommended: they rank after
+ * the eligible ones, marked with the reason.
  */
 #include "advice.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capacity.h"
 #include "suggest.h"
 #include "util.h"
 #include "xalloc.h"
@@ -28,6 +26,7 @@ void advice_init(struct advice *a)
 {
 	memset(a, 0, sizeof *a);
 	a->team_best = -1;
+	a->leanest = -1;
 }
 
 static void cands_free(struct candidate *v, size_t n)
@@ -157,14 +156,37 @@ static void lookup_candidate(const struct candidate *c, const char *f, struct va
 	else if (strcmp(f, "utilisation") == 0)
 		set_num(v, k->utilisation);
 	else if (strcmp(f, "queue_ms") == 0)
-		set_num(v, k->queue_ms < 0 ? INFINITY : k->queue_ms);
+		set_num(v, k->queue_ms);
 	else if (strcmp(f, "latency_ms") == 0)
-		set_num(v, k->latency_ms < 0 ? INFINITY : k->latency_ms);
-	else if (strcmp(f, "instances_needed") == 0)
-		set_num(v, k->instances_needed < 0 ? INFINITY : k->instances_needed);
-	else if (strcmp(f, "meets_target") == 0) {
+		set_num(v, k->latency_ms);
+	else if (strcmp(f, "instances_needed") == 0) {
+		/* No count meets an infeasible target: not a number to compare. */
+		if (k->feasible)
+			set_num(v, k->instances_needed);
+	} else if (strcmp(f, "cores_needed") == 0) {
+		if (k->feasible)
+			set_num(v, k->cores_needed);
+	} else if (strcmp(f, "cores_ratio_to_best") == 0) {
+		if (k->feasible && k->cores_ratio > 0)
+			set_num(v, k->cores_ratio);
+	} else if (strcmp(f, "cores_over_best") == 0) {
+		if (k->feasible)
+			set_num(v, k->cores_over_best);
+	} else if (strcmp(f, "instances_over_best") == 0) {
+		/* The extra cores in instances of its own shape. */
+		if (k->feasible && k->cores > 0)
+			set_num(v, k->cores_over_best / k->cores);
+	} else if (strcmp(f, "instance_cores") == 0) {
+		set_num(v, k->cores);
+	} else if (strcmp(f, "meets_target") == 0) {
 		v->type = VAL_BOOL;
 		v->b = k->meets_target;
+	} else if (strcmp(f, "feasible") == 0) {
+		v->type = VAL_BOOL;
+		v->b = k->feasible;
+	} else if (strcmp(f, "eligible") == 0) {
+		v->type = VAL_BOOL;
+		v->b = k->eligible;
 	} else if (strcmp(f, "cold_start_ms") == 0)
 		set_num(v, c->rt->cold_start_ms);
 	else if (strcmp(f, "gc_pause_ms") == 0)
@@ -242,62 +264,6 @@ static bool probe_num(const struct probe_set *ps, const char *name, double *out)
 	return ps && name && probe_set_value(ps, name, out) == 0 && *out > 0;
 }
 
-/* Erlang C: probability that an arrival waits, c servers, offered load a. */
-static double erlang_c(int c, double a)
-{
-	double term = 1, sum = 1, rho = a / c;
-
-	for (int k = 1; k < c; k++) {
-		term *= a / k;
-		sum += term;
-	}
-	term *= a / c;
-	return term / (1 - rho) / (sum + term / (1 - rho));
-}
-
-struct cap_in {
-	double cores, usable, processes, service_ms, io_ms, gc_ms, lag_ms, task_kib, baseline_mb;
-};
-
-/* Per-instance figures for n instances; true when all targets are met. */
-static bool cap_at(const struct profile *p, const struct cap_in *in, double n,
-		   struct capacity *k)
-{
-	double lambda = p->requests_per_second / n;
-	int c = (int)floor(in->usable + 0.5);
-	double mu, a, rho, wait_p99 = 0;
-	bool ok = true;
-
-	if (c < 1)
-		c = 1;
-	mu = (in->usable / c) * 1000.0 / in->service_ms;
-	a = lambda / mu;
-	rho = a / c;
-	k->rps_per_instance = lambda;
-	k->utilisation = rho;
-	if (rho >= 1) {
-		k->queue_ms = -1;
-		k->latency_ms = -1;
-		ok = false;
-	} else {
-		double C = c > 200 ? (rho > 0.9 ? 1 : 0) : erlang_c(c, a);
-
-		if (C > 0.01)
-			wait_p99 = log(C / 0.01) / (c * mu - lambda) * 1000.0;
-		k->queue_ms = wait_p99;
-		k->latency_ms = wait_p99 + in->service_ms + in->io_ms + in->gc_ms + in->lag_ms;
-		if (k->latency_ms > p->latency_p99_ms)
-			ok = false;
-	}
-	if (rho > ADVICE_TARGET_UTILISATION)
-		ok = false;
-	k->memory_mb = in->processes * in->baseline_mb +
-		       (p->peak_concurrency / n) * in->task_kib / 1024.0;
-	if (p->memory_mb_per_instance > 0 && k->memory_mb > p->memory_mb_per_instance)
-		ok = false;
-	return ok;
-}
-
 /*
  * Does the heavy work run in native libraries?  Then a runtime's own speed
  * matters little: traits of the class 'native' (knowledge/vocabulary.md:
@@ -321,21 +287,95 @@ static bool native_work(const struct kb *kb, const struct profile *p,
 	return rc >= 0;
 }
 
+/*
+ * The share of request CPU an offload model (an event loop with worker
+ * threads) runs on its workers.  Connection handling, parsing and I/O stay
+ * on the loop; what goes to the workers is the CPU-heavy part, and the
+ * workload kind is the profile's statement of how much of it there is:
+ * none for io, all of it for cpu, half for mixed.
+ */
+static double offload_share(const struct profile *p)
+{
+	return p->kind == KIND_IO ? 0 : p->kind == KIND_CPU ? 1 : 0.5;
+}
+
+static enum cap_shape shape_of(const struct kb_model *m)
+{
+	if (m->per_core_processes)
+		return CAP_PER_CORE_PROCESSES;
+	switch (m->parallelism) {
+	case PAR_ONE:
+		return CAP_SINGLE_LOOP;
+	case PAR_GIL:
+		return CAP_GIL;
+	case PAR_OFFLOAD:
+		return CAP_OFFLOAD;
+	case PAR_CORES:
+		break;
+	}
+	return CAP_SHARED_POOL;
+}
+
+static void fmt_ms(char *buf, size_t len, double ms)
+{
+	if (ms >= 100 || ms == 0)
+		snprintf(buf, len, "%.0f ms", ms);
+	else if (ms >= 1)
+		snprintf(buf, len, "%.1f ms", ms);
+	else
+		snprintf(buf, len, "%.2g ms", ms);
+}
+
+/* What sized the fleet, in words, from the capacity model's result. */
+static void limit_text(const struct cap_result *r, const struct profile *p, struct capacity *k)
+{
+	char a[32], b[32];
+
+	if (!r->feasible) {
+		snprintf(k->limit, sizeof k->limit, "%s", r->reason);
+		return;
+	}
+	switch (r->bound) {
+	case CAP_BOUND_UTILISATION:
+		snprintf(k->limit, sizeof k->limit, "CPU: sized for at most 70%% busy; %.0f%% at "
+			 "%d instance%s", r->utilisation * 100, k->instances_needed,
+			 k->instances_needed == 1 ? "" : "s");
+		break;
+	case CAP_BOUND_LATENCY:
+		fmt_ms(a, sizeof a, r->p99_ms);
+		fmt_ms(b, sizeof b, p->latency_p99_ms);
+		snprintf(k->limit, sizeof k->limit, "latency: p99 %s against the %s budget at "
+			 "%d instance%s", a, b, k->instances_needed,
+			 k->instances_needed == 1 ? "" : "s");
+		break;
+	case CAP_BOUND_MEMORY:
+		snprintf(k->limit, sizeof k->limit, "memory: %.0f MB per instance against the "
+			 "%.0f MB limit", r->memory_mb, p->memory_mb_per_instance);
+		break;
+	case CAP_BOUND_NONE:
+		snprintf(k->limit, sizeof k->limit, "one instance covers the load: %.0f%% CPU, "
+			 "%.0f MB at peak", r->utilisation * 100, r->memory_mb);
+		break;
+	}
+}
+
+/* Size one candidate with the capacity model (capacity.h). */
 static void capacity_compute(const struct advice *a, struct candidate *cd)
 {
 	const struct profile *p = a->p;
 	const struct kb_model *m = cd->model;
 	const struct kb_runtime *rt = cd->rt;
 	struct capacity *k = &cd->cap;
-	struct cap_in in;
+	struct cap_class one = { 1, p->cpu_ms_per_request, NULL };
+	struct cap_load ld = { 0 };
+	struct cap_runtime cr = { 0 };
+	struct cap_model cm = { 0 };
+	struct cap_result r;
+	const char *why = NULL;
 	double sp, ov, mem;
 	bool m1, m2;
-	long lo, hi;
-	struct capacity tmp;
 
 	memset(k, 0, sizeof *k);
-	k->cpu_factor = rt->cpu_factor;
-	in.cores = a->dv.machine_cores;
 	m1 = probe_num(a->ps, m->speedup_probe, &sp);
 	if (!m1)
 		sp = m->speedup_probe ? m->def_speedup : 1;
@@ -343,95 +383,103 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	if (!m2)
 		ov = m->def_overhead_us;
 	k->measured = a->ps != NULL && (m1 || !m->speedup_probe) && (m2 || !m->overhead_probe);
-	/* A speed-up measured on this machine scales to an instance of the same size. */
-	switch (m->parallelism) {
-	case PAR_ONE:
-		in.usable = 1;
-		break;
-	case PAR_GIL:
-		in.usable = fmin(sp, 1.2);
-		break;
-	default:
-		in.usable = fmax(1, fmin(sp, in.cores));
-		break;
-	}
-	in.processes = m->per_core_processes ? in.cores : 1;
 	if (!probe_num(a->ps, m->task_memory_probe, &mem))
 		mem = m->task_memory_probe ? m->def_task_memory_kib : 0;
-	in.task_kib = fmax(cd->use->task_memory_kib, mem);
-	/*
-	 * The loop-lag probe measures lateness behind a callback of known
-	 * length, which the M/M/c wait already accounts for: it informs rules
-	 * (probe.loop.timer_lag), not the latency sum, to avoid counting it twice.
-	 */
-	in.lag_ms = 0;
+	k->task_memory_kib = fmax(cd->use->task_memory_kib, mem);
 	k->cpu_factor = native_work(a->kb, p, rt) ? rt->native_cpu_factor : rt->cpu_factor;
-	in.service_ms = p->cpu_ms_per_request * k->cpu_factor + 2 * ov / 1000.0;
-	if (in.service_ms <= 0)
-		in.service_ms = 1e-6;
-	in.io_ms = a->dv.io_ms_per_request;
-	in.gc_ms = rt->gc_pause_ms;
-	in.baseline_mb = rt->baseline_memory_mb;
-
-	k->cores = in.cores;
-	k->processes = in.processes;
 	k->speedup = sp;
-	k->usable_cores = in.usable;
 	k->overhead_us = ov;
-	k->task_memory_kib = in.task_kib;
-	k->service_ms = in.service_ms;
-	cap_at(p, &in, p->instances, k);
 
-	/* Fewest instances meeting every target: every figure improves with n. */
-	lo = 1;
-	hi = 1;
-	while (hi <= 10000000 && !cap_at(p, &in, (double)hi, &tmp))
-		hi *= 2;
-	if (hi > 10000000) {
-		k->instances_needed = -1;
-	} else {
-		while (lo < hi) {
-			long mid = lo + (hi - lo) / 2;
+	ld.rps = p->requests_per_second;
+	ld.concurrency = p->peak_concurrency;
+	ld.mix = &one;
+	ld.nmix = 1;
+	ld.io_ms = a->dv.io_ms_per_request;
+	ld.budget_p99_ms = p->latency_p99_ms;
+	ld.memory_limit_mb = p->memory_mb_per_instance;
+	ld.machine_cores = (int)a->dv.machine_cores;
+	ld.target_utilisation = ADVICE_TARGET_UTILISATION;
+	cr.cpu_factor = k->cpu_factor;
+	cr.baseline_mb = rt->baseline_memory_mb;
+	cr.task_kib = k->task_memory_kib;
+	/*
+	 * The knowledge base's pause is a tail figure: the capacity model adds
+	 * it to p99 only.  The loop-lag probe informs rules
+	 * (probe.loop.timer_lag), not the latency sum: the queueing wait
+	 * already counts the wait behind busy work.
+	 */
+	cr.gc_p99_ms = rt->gc_pause_ms;
+	cm.shape = shape_of(m);
+	cm.speedup = sp;
+	cm.handoff_us = 2 * ov;		/* in and out */
+	cm.offload_share = cm.shape == CAP_OFFLOAD ? offload_share(p) : 0;
+	cm.worker_mb = m->def_worker_memory_mb;
+	k->offload_share = cm.offload_share;
 
-			if (cap_at(p, &in, (double)mid, &tmp))
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		k->instances_needed = (int)lo;
-		cap_at(p, &in, (double)lo, &tmp);
-		k->need_utilisation = tmp.utilisation;
-		k->need_latency_ms = tmp.latency_ms;
-		k->need_memory_mb = tmp.memory_mb;
+	if (cap_size(&ld, &cr, &cm, &r, &why) < 0) {
+		/* Out-of-range inputs are refused by the profile loader; say so if not. */
+		k->feasible = false;
+		snprintf(k->limit, sizeof k->limit, "the capacity model refused the input: %s", why);
+		snprintf(k->shape, sizeof k->shape, "none");
+		return;
 	}
-	k->meets_target = k->instances_needed > 0 && k->instances_needed <= p->instances;
+	k->feasible = r.feasible;
+	k->cores = r.instance_cores;
+	k->processes = r.processes_per_instance;
+	k->usable_cores = r.usable_cores;
+	k->service_ms = r.service_mean_ms;
+	k->rps_per_instance = r.rps_per_instance;
+	k->utilisation = r.utilisation;
+	k->queue_ms = r.queue_p99_ms;
+	k->latency_ms = r.p99_ms;
+	k->memory_mb = r.memory_mb;
+	k->instances_needed = r.feasible ? (int)r.instances : 0;
+	k->cores_needed = r.cores_needed;
+	k->cores_busy = r.cores_busy;
+	k->meets_target = r.feasible && r.cores_needed <= a->dv.planned_cores + 1e-9;
+	if (r.feasible)
+		cap_shape_text(&r, k->shape, sizeof k->shape);
+	else
+		snprintf(k->shape, sizeof k->shape, "none");
+	limit_text(&r, p, k);
+}
 
-	/* Say what bounds it. */
-	if (k->instances_needed < 0) {
-		double floor_ms = in.service_ms + in.io_ms + in.gc_ms + in.lag_ms;
+/*
+ * The gate (docs/method.md): an infeasible candidate, or one needing more
+ * than 3x the cores of the leanest feasible one (when that is more than
+ * one instance of its shape), cannot be recommended.  Sets each
+ * candidate's eligible flag, ratio and reason.
+ */
+static long gate(struct advice *a)
+{
+	struct cap_gate_item *items = xcalloc(a->ncands + 1, sizeof *items);
+	long best;
 
-		if (floor_ms > p->latency_p99_ms)
-			snprintf(k->limit, sizeof k->limit, "one request alone takes %.0f ms, over "
-				 "the %.0f ms budget", floor_ms, p->latency_p99_ms);
-		else if (p->memory_mb_per_instance > 0)
-			snprintf(k->limit, sizeof k->limit, "%.0f process(es) of %.0f MB exceed the "
-				 "%.0f MB limit", in.processes, in.baseline_mb, p->memory_mb_per_instance);
-		else
-			snprintf(k->limit, sizeof k->limit, "the target cannot be met");
-	} else if (k->utilisation > ADVICE_TARGET_UTILISATION) {
-		snprintf(k->limit, sizeof k->limit, "CPU: %.0f%% busy on %.1f usable core(s)",
-			 k->utilisation * 100, in.usable);
-	} else if (k->latency_ms > p->latency_p99_ms) {
-		snprintf(k->limit, sizeof k->limit, "latency: p99 %.0f ms over the %.0f ms budget",
-			 k->latency_ms, p->latency_p99_ms);
-	} else if (p->memory_mb_per_instance > 0 && k->memory_mb > p->memory_mb_per_instance) {
-		snprintf(k->limit, sizeof k->limit, "memory: %.0f MB over the %.0f MB limit",
-			 k->memory_mb, p->memory_mb_per_instance);
-	} else if (k->utilisation >= k->memory_mb / fmax(1, p->memory_mb_per_instance)) {
-		snprintf(k->limit, sizeof k->limit, "CPU (%.0f%% busy)", k->utilisation * 100);
-	} else {
-		snprintf(k->limit, sizeof k->limit, "memory (%.0f MB at peak)", k->memory_mb);
+	for (size_t i = 0; i < a->ncands; i++) {
+		items[i].feasible = a->cands[i].cap.feasible;
+		items[i].cores_needed = a->cands[i].cap.cores_needed;
+		items[i].instance_cores = a->cands[i].cap.cores;
 	}
+	best = cap_gate(items, a->ncands, CAP_DEFAULT_GATE_RATIO);
+	for (size_t i = 0; i < a->ncands; i++) {
+		struct capacity *k = &a->cands[i].cap;
+		const struct candidate *b = best >= 0 ? &a->cands[best] : NULL;
+
+		k->eligible = items[i].allowed;
+		k->cores_ratio = b && k->feasible && b->cap.cores_needed > 0
+					 ? k->cores_needed / b->cap.cores_needed : 0;
+		k->cores_over_best = b && k->feasible ? k->cores_needed - b->cap.cores_needed : 0;
+		k->gate_reason[0] = '\0';
+		if (!k->feasible)
+			snprintf(k->gate_reason, sizeof k->gate_reason,
+				 "cannot meet the target at any size");
+		else if (!k->eligible)
+			snprintf(k->gate_reason, sizeof k->gate_reason,
+				 "needs %.3g cores, %.1fx the %.3g of %s/%s", k->cores_needed,
+				 k->cores_ratio, b->cap.cores_needed, b->rt->id, b->model->id);
+	}
+	free(items);
+	return best;
 }
 
 /* ---- base scores ----------------------------------------------------- */
@@ -458,7 +506,7 @@ static void needs_of(const struct kb *kb, const struct profile *p, bool *need)
 	}
 }
 
-static void base_scores(const struct advice *a, struct candidate *c, int best_needed)
+static void base_scores(const struct advice *a, struct candidate *c, double best_cores)
 {
 	const struct profile *p = a->p;
 	const struct kb_runtime *rt = c->rt;
@@ -467,14 +515,18 @@ static void base_scores(const struct advice *a, struct candidate *c, int best_ne
 	int nneeds = 0;
 	double perf, ops, eco = 0;
 
-	/* performance: instances needed relative to the best, and headroom */
-	if (k->instances_needed < 0) {
-		perf = 1;
+	/*
+	 * performance: cores needed relative to the leanest feasible
+	 * candidate, fewer points past the planned cores and near the budget;
+	 * 0 when no fleet meets the target (the gate keeps it from winning).
+	 */
+	if (!k->feasible || !(k->cores_needed > 0)) {
+		perf = 0;
 	} else {
-		perf = 4 + 6 * sqrt((double)best_needed / k->instances_needed);
-		if (k->instances_needed > p->instances)
-			perf -= fmin(3, 1 + log2((double)k->instances_needed / p->instances));
-		if (k->latency_ms > 0.8 * p->latency_p99_ms || k->latency_ms < 0)
+		perf = 4 + 6 * sqrt(fmin(1, best_cores / k->cores_needed));
+		if (k->cores_needed > a->dv.planned_cores)
+			perf -= fmin(3, 1 + log2(k->cores_needed / a->dv.planned_cores));
+		if (k->latency_ms > 0.8 * p->latency_p99_ms)
 			perf -= 1;
 	}
 	c->base[CRIT_PERFORMANCE] = clamp10(perf);
@@ -519,13 +571,20 @@ static void base_scores(const struct advice *a, struct candidate *c, int best_ne
 static void derive(struct advice *a)
 {
 	const struct profile *p = a->p;
-	double iw = fmin(p->io_wait_fraction, 0.99);
+	double io_ms = 0;
 
 	a->dv.machine_cores = a->ps && a->ps->fp.cores > 0 ? a->ps->fp.cores : ADVICE_DEFAULT_CORES;
+	a->dv.planned_cores = p->instances * a->dv.machine_cores;
 	a->dv.cpu_cores = p->requests_per_second * p->cpu_ms_per_request / 1000.0;
 	a->dv.cpu_cores_per_instance = a->dv.cpu_cores / p->instances;
 	a->dv.in_flight_per_instance = p->peak_concurrency / p->instances;
-	a->dv.io_ms_per_request = p->cpu_ms_per_request * iw / (1 - iw);
+	/*
+	 * No clamp: the profile loader refuses a fraction of 1 (unbounded or
+	 * undetermined I/O time), so this only fails on what it let through.
+	 */
+	if (cap_io_ms(p->cpu_ms_per_request, p->io_wait_fraction, &io_ms, NULL) < 0)
+		io_ms = 0;
+	a->dv.io_ms_per_request = io_ms;
 	a->dv.best_skill = 0;
 	a->dv.best_language = "none";
 	for (size_t i = 0; i < p->languages.n; i++) {
@@ -684,6 +743,11 @@ static int cand_cmp(const void *x, const void *y)
 {
 	const struct candidate *a = x, *b = y;
 
+	/* Eligible first, then gated, then infeasible (closest to feasible first). */
+	if (a->gate_class != b->gate_class)
+		return a->gate_class < b->gate_class ? -1 : 1;
+	if (a->shortfall != b->shortfall)
+		return a->shortfall < b->shortfall ? -1 : 1;
 	if (a->total != b->total)
 		return a->total > b->total ? -1 : 1;
 	/* Equal after clamping: the evidence past 10 still counts. */
@@ -700,23 +764,34 @@ static int cand_cmp(const void *x, const void *y)
  */
 static int run_core(struct advice *a, bool explain, bool record, struct diags *d)
 {
-	int best_needed = 0;
-	double wsum = 0;
+	double best_cores = 0, wsum = 0;
+	bool any_feasible = false;
+	long lean;
 	struct candidate *before;
 
 	derive(a);
-	for (size_t i = 0; i < a->ncands; i++) {
+	for (size_t i = 0; i < a->ncands; i++)
 		capacity_compute(a, &a->cands[i]);
-		if (a->cands[i].cap.instances_needed > 0 &&
-		    (best_needed == 0 || a->cands[i].cap.instances_needed < best_needed))
-			best_needed = a->cands[i].cap.instances_needed;
+	lean = gate(a);
+	if (lean >= 0) {
+		best_cores = a->cands[lean].cap.cores_needed;
+		any_feasible = true;
 	}
-	if (best_needed == 0)
-		best_needed = 1;
 	for (size_t i = 0; i < a->ncands; i++) {
-		a->cands[i].skill = fmax(0, profile_skill(a->p, a->cands[i].rt->language));
-		base_scores(a, &a->cands[i], best_needed);
-		memcpy(a->cands[i].score, a->cands[i].base, sizeof a->cands[i].score);
+		struct candidate *c = &a->cands[i];
+		const struct capacity *k = &c->cap;
+
+		c->gate_class = k->eligible ? 0 : k->feasible ? 1 : 2;
+		/* With no feasible candidate, the closest to feasible ranks first. */
+		c->shortfall = 0;
+		if (!any_feasible) {
+			c->shortfall = a->p->latency_p99_ms > 0 ? k->latency_ms / a->p->latency_p99_ms : 1;
+			if (a->p->memory_mb_per_instance > 0)
+				c->shortfall = fmax(c->shortfall, k->memory_mb / a->p->memory_mb_per_instance);
+		}
+		c->skill = fmax(0, profile_skill(a->p, c->rt->language));
+		base_scores(a, c, best_cores);
+		memcpy(c->score, c->base, sizeof c->score);
 	}
 	if (apply_rules(a, explain, record, d) < 0)
 		return -1;
@@ -748,6 +823,15 @@ static int run_core(struct advice *a, bool explain, bool record, struct diags *d
 		}
 	}
 	free(before);
+	a->leanest = -1;
+	a->neligible = 0;
+	for (size_t i = 0; i < a->ncands; i++) {
+		if (a->cands[i].cap.eligible)
+			a->neligible++;
+		if (a->cands[i].cap.feasible && (a->leanest < 0 || a->cands[i].cap.cores_needed <
+							 a->cands[a->leanest].cap.cores_needed))
+			a->leanest = (long)i;
+	}
 	return 0;
 }
 
@@ -1119,16 +1203,18 @@ static void risks(struct advice *a)
 				 xstrdup(f->rule->mitigation ? f->rule->mitigation : "none stated."))
 				->fired = i;
 	}
-	if (!w->cap.meets_target && w->cap.instances_needed > 0)
+	if (w->cap.feasible && !w->cap.meets_target)
 		add_risk(a, &cap, RISK_CAPACITY,
-			 xasprintf("The plan has %d instance%s but the estimate needs %d (%s).",
-				   planned, planned == 1 ? "" : "s", w->cap.instances_needed,
-				   w->cap.limit),
-			 xasprintf("plan for %d instances, or reduce CPU per request.",
-				   w->cap.instances_needed));
-	else if (!w->cap.meets_target)
+			 xasprintf("The plan has %d instance%s of %g cores (%g cores) but the estimate "
+				   "needs %g cores: %s (%s).", planned, planned == 1 ? "" : "s",
+				   a->dv.machine_cores, a->dv.planned_cores, w->cap.cores_needed,
+				   w->cap.shape, w->cap.limit),
+			 xasprintf("plan for %g cores, or reduce CPU per request.",
+				   w->cap.cores_needed));
+	else if (!w->cap.feasible)
 		add_risk(a, &cap, RISK_CAPACITY,
-			 xasprintf("No instance count meets the target (%s).", w->cap.limit),
+			 xasprintf("No candidate meets the target at any size; this one comes "
+				   "closest: %s.", w->cap.limit),
 			 xstrdup("revisit the latency budget or the work per request."));
 	if (a->confidence < 0.6)
 		add_risk(a, &cap, RISK_CLOSE_CALL,
@@ -1286,6 +1372,15 @@ static void confidence(struct advice *a)
 				c -= 0.05;
 				break;
 			}
+	/*
+	 * Near the gate: a winner needing more than twice the cores of the
+	 * leanest feasible candidate is at most moderate; with no feasible
+	 * candidate (or none eligible) the answer is low at best.
+	 */
+	if (!a->cands[0].cap.eligible)
+		c = fmin(c, 0.45);
+	else if (a->cands[0].cap.cores_ratio > 2)
+		c = fmin(c, 0.6);
 	if (c < 0.3)
 		c = 0.3;
 	if (c > 0.95)
@@ -1296,7 +1391,8 @@ static void confidence(struct advice *a)
 static void choose_scaling(struct advice *a)
 {
 	const struct candidate *w = &a->cands[0];
-	bool one_core = w->model->parallelism != PAR_CORES && !w->model->per_core_processes;
+	bool one_core = (w->model->parallelism == PAR_ONE || w->model->parallelism == PAR_GIL) &&
+			!w->model->per_core_processes;
 
 	a->scaling = profile_strategies[a->p->strategy];
 	/* A model that uses one core per process can only grow by adding processes. */

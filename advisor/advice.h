@@ -29,27 +29,40 @@
 /* Instances are sized for this utilisation at peak. */
 #define ADVICE_TARGET_UTILISATION 0.7
 
+/*
+ * A candidate's capacity at the target load: the capacity model's result
+ * (capacity.h) in the figures the report shows.  The figures are those of
+ * the fleet it needs (instances_needed instances of its shape); when it
+ * is infeasible, those of one request on an idle instance.
+ */
 struct capacity {
-	double cores;		/* per instance */
+	double cores;		/* per instance of its shape */
 	double processes;	/* per instance */
 	double speedup;		/* measured (or default) multi-core speed-up */
 	bool measured;		/* speed-up and overhead come from probes */
-	double usable_cores;
+	double usable_cores;	/* per instance, after the speed-up */
 	double overhead_us;	/* dispatch cost per hand-off */
 	double cpu_factor;	/* applied to cpu_ms_per_request (native or not) */
+	double offload_share;	/* offload models: share of CPU run by the workers */
 	double task_memory_kib;
-	double service_ms;	/* CPU per request in this runtime, with overhead */
+	double service_ms;	/* mean CPU per request in this runtime, with hand-offs */
 	double rps_per_instance;
-	double utilisation;	/* at the planned instances; may exceed 1 */
-	double queue_ms;	/* p99 queueing delay; -1: unbounded */
-	double latency_ms;	/* p99 estimate; -1: unbounded */
+	double utilisation;	/* of its busiest station, at instances_needed */
+	double queue_ms;	/* p99 queueing delay */
+	double latency_ms;	/* p99 estimate */
 	double memory_mb;	/* per instance at peak */
-	int instances_needed;	/* -1: cannot meet the target at any count */
-	double need_utilisation;	/* the same figures at instances_needed */
-	double need_latency_ms;
-	double need_memory_mb;
-	bool meets_target;
-	char limit[200];	/* what bounds it, in words */
+	int instances_needed;	/* instances of its shape; 0 when infeasible */
+	double cores_needed;	/* instances_needed x cores; 0 when infeasible */
+	double cores_busy;	/* CPU actually consumed at peak */
+	bool feasible;		/* some fleet meets every target */
+	bool meets_target;	/* feasible, within the planned cores */
+	char shape[200];	/* "4 pods of 1 vCPU, one process each" */
+	char limit[300];	/* what bounds it, or why it is infeasible, in words */
+	/* The gate (docs/method.md): may it be recommended? */
+	bool eligible;
+	double cores_ratio;	/* cores_needed / the leanest feasible candidate's; 0: infeasible */
+	double cores_over_best;	/* cores_needed minus the leanest feasible candidate's */
+	char gate_reason[200];	/* why not eligible; "" when eligible */
 };
 
 struct candidate {
@@ -64,6 +77,9 @@ struct candidate {
 	double score[CRIT__COUNT];
 	double total;
 	double raw_total;	/* the same before clamping: breaks ties at 10 */
+	/* Ranking class: 0 eligible, 1 feasible but gated, 2 infeasible. */
+	int gate_class;
+	double shortfall;	/* infeasible: how far past the budget or limit (>= 1) */
 };
 
 /*
@@ -162,6 +178,7 @@ struct flip {
 
 struct derived {
 	double machine_cores;
+	double planned_cores;	/* scaling.instances x machine cores */
 	double cpu_cores;
 	double cpu_cores_per_instance;
 	double in_flight_per_instance;
@@ -198,6 +215,9 @@ struct advice {
 	size_t nflips;
 	/* Team: the best candidate in the team's strongest language. */
 	long team_best;			/* index, or -1 */
+	/* The leanest feasible candidate (ranked index), or -1 when none is feasible. */
+	long leanest;
+	size_t neligible;		/* eligible candidates: ranked first */
 	/* What the report says, decided once for every renderer. */
 	size_t reasons[ADVICE_MAX_REASONS];	/* indices into fired, strongest first */
 	size_t nreasons;

@@ -32,7 +32,7 @@ static const char *const model_keys[] = { "kind", "id", "name", "parallelism", "
 					  "speedup_probe", "overhead_probe", "task_memory_probe",
 					  "lag_probe", "defaults", "sources" };
 static const char *const default_keys[] = { "speedup", "overhead_us", "task_memory_kib",
-					    "lag_ms" };
+					    "lag_ms", "worker_memory_mb" };
 static const char *const vocab_keys[] = { "kind", "needs", "traits", "language_order",
 					  "runtime_order" };
 static const char *const trait_keys[] = { "doc", "classes", "needs" };
@@ -41,8 +41,8 @@ static const char *const trait_classes[] = { "io", "cpu", "native" };
 enum { KIND_RUNTIME, KIND_MODEL, KIND_VOCABULARY };
 static const char *const kinds[] = { "runtime", "model", "vocabulary" };
 _Static_assert(ARRAY_SIZE(kinds) == KIND_VOCABULARY + 1, "kinds[] and the kinds of files");
-static const char *const parallelisms[] = { "one", "cores", "gil" };
-_Static_assert(ARRAY_SIZE(parallelisms) == PAR_GIL + 1, "parallelisms[] and enum kb_parallelism");
+static const char *const parallelisms[] = { "one", "cores", "gil", "offload" };
+_Static_assert(ARRAY_SIZE(parallelisms) == PAR_OFFLOAD + 1, "parallelisms[] and enum kb_parallelism");
 static const char *const process_counts[] = { "one", "per-core" };
 static const char *const required_runtime_sections[] = { "execution-model", "strengths",
 							 "weaknesses" };
@@ -462,6 +462,7 @@ static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 		m->def_overhead_us = get_num(k, defs, "overhead_us", 0, 1e6, 0, false);
 		m->def_task_memory_kib = get_num(k, defs, "task_memory_kib", 0, 1e7, 0, false);
 		m->def_lag_ms = get_num(k, defs, "lag_ms", 0, 1e6, 0, false);
+		m->def_worker_memory_mb = get_num(k, defs, "worker_memory_mb", 0, 1e6, 0, false);
 	} else if (defs) {
 		k->errors++;
 	}

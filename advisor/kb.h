@@ -58,7 +58,12 @@ struct kb_runtime {
 	size_t nsources;
 };
 
-enum kb_parallelism { PAR_ONE, PAR_CORES, PAR_GIL };
+/*
+ * How a model uses cores: one thread of application code, every core, a
+ * global lock, or an event loop that offloads the CPU-heavy share of a
+ * request to worker threads (docs/knowledge.md).
+ */
+enum kb_parallelism { PAR_ONE, PAR_CORES, PAR_GIL, PAR_OFFLOAD };
 
 struct kb_model {
 	char *id;
@@ -74,6 +79,7 @@ struct kb_model {
 	double def_overhead_us;
 	double def_task_memory_kib;
 	double def_lag_ms;
+	double def_worker_memory_mb;	/* offload: memory of one idle worker */
 	struct kb_section *sections;
 	size_t nsections;
 	struct kb_source *sources;

@@ -66,7 +66,7 @@ const struct profile_spec profile_fields[] = {
 	{ "workload.io_wait_fraction", PT_NUMBER, .range = { 0, 1, false },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 0.9, [KIND_CPU] = 0.1, [KIND_MIXED] = 0.5 },
 	  .offset = OFF(io_wait_fraction), .assumed = PF_IO_WAIT, .json_digits = 3,
-	  .doc = "share of a request spent waiting on I/O" },
+	  .doc = "share of a request spent waiting on I/O; 1 (unbounded I/O time) is refused" },
 	{ "workload.latency_p99_ms", PT_NUMBER, .range = { 0.01, 3.6e6, false },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 200, [KIND_CPU] = 2000, [KIND_MIXED] = 500 },
 	  .offset = OFF(latency_p99_ms), .assumed = PF_LATENCY, .json_digits = 3,
@@ -748,6 +748,19 @@ static void check_consistency(struct loader *L, yaml_node_t *root)
 	struct profile *p = L->p;
 	yaml_node_t *w = ydoc_get(&L->y, root, "workload");
 	yaml_node_t *lat = w ? ydoc_get(&L->y, w, "latency_p99_ms") : NULL;
+	yaml_node_t *iow = w ? ydoc_get(&L->y, w, "io_wait_fraction") : NULL;
+
+	/*
+	 * A request that waits on I/O all of the time has no I/O time the
+	 * capacity model can derive (cpu x f / (1 - f)): say so, never clamp.
+	 */
+	if (iow && p->io_wait_fraction >= 1) {
+		ydoc_error(&L->y, L->d, iow, "an I/O wait fraction of 1 %s: give a fraction below "
+			   "1 (0.99 is 99 times the CPU time)", p->cpu_ms_per_request > 0
+			   ? "means unbounded I/O time per request"
+			   : "with no CPU leaves the I/O time undetermined");
+		fail(L);
+	}
 
 	if (lat && !p->assumed[PF_CPU_MS] && p->cpu_ms_per_request > p->latency_p99_ms) {
 		ydoc_warning(&L->y, L->d, lat, "the latency budget (%g ms) is below the CPU time "
@@ -795,6 +808,8 @@ int profile_load(struct profile *p, const char *file, const char *src, size_t le
 		goto out;
 	apply_defaults(p, file);
 	check_consistency(&L, root);
+	if (L.errors)
+		goto out;
 	rc = 0;
 out:
 	diags_sort(d, first);

@@ -124,14 +124,20 @@ static json_t *capacity_json(const struct candidate *c)
 	json_object_set_new(o, "service_ms", num(k->service_ms, 3));
 	json_object_set_new(o, "rps_per_instance", num(k->rps_per_instance, 1));
 	json_object_set_new(o, "utilisation", num(k->utilisation, 3));
-	json_object_set_new(o, "queue_p99_ms", k->queue_ms < 0 ? json_null() : num(k->queue_ms, 2));
-	json_object_set_new(o, "latency_p99_ms", k->latency_ms < 0 ? json_null() : num(k->latency_ms, 2));
+	json_object_set_new(o, "queue_p99_ms", num(k->queue_ms, 2));
+	json_object_set_new(o, "latency_p99_ms", num(k->latency_ms, 2));
 	json_object_set_new(o, "memory_mb", num(k->memory_mb, 1));
 	json_object_set_new(o, "task_memory_kib", num(k->task_memory_kib, 2));
 	json_object_set_new(o, "instances_needed",
-			    k->instances_needed < 0 ? json_null() : json_integer(k->instances_needed));
+			    k->feasible ? json_integer(k->instances_needed) : json_null());
 	json_object_set_new(o, "meets_target", json_boolean(k->meets_target));
 	json_object_set_new(o, "limit", json_string(k->limit));
+	json_object_set_new(o, "cores_needed", num(k->cores_needed, 2));
+	json_object_set_new(o, "feasible", json_boolean(k->feasible));
+	json_object_set_new(o, "basis", json_string(k->measured ? "measured" : "estimated"));
+	json_object_set_new(o, "shape", json_string(k->shape));
+	json_object_set_new(o, "eligible", json_boolean(k->eligible));
+	json_object_set_new(o, "gate_reason", json_string(k->gate_reason));
 	json_object_set_new(o, "figures", json_string(k->measured ? "measured" : "defaults"));
 	return o;
 }

@@ -32,13 +32,15 @@ static void pros_cons(struct buf *b, const struct advice *a, const struct candid
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	buf_reset(&t);
-	if (c->cap.instances_needed > 0)
-		buf_addf(&t, "%s, because it needs %d instance%s for the target load (%s)",
-			 c->cap.meets_target ? "Good" : "Bad", c->cap.instances_needed,
-			 c->cap.instances_needed == 1 ? "" : "s", md_esc(&mp, c->cap.limit));
+	if (c->cap.feasible)
+		buf_addf(&t, "%s, because it needs %g cores for the target load, as %s (%s)",
+			 c->cap.meets_target ? "Good" : "Bad", c->cap.cores_needed,
+			 md_esc(&mp, c->cap.shape), md_esc(&mp, c->cap.limit));
 	else
-		buf_addf(&t, "Bad, because no instance count meets the target (%s)",
+		buf_addf(&t, "Bad, because no size meets the target (%s)",
 			 md_esc(&mp, c->cap.limit));
+	if (!c->cap.eligible && c->cap.feasible)
+		buf_addf(&t, "; not eligible: %s", md_esc(&mp, c->cap.gate_reason));
 	md_wrap(b, "- ", "  ", buf_str(&t));
 	(void)a;
 	buf_release(&t);

@@ -51,26 +51,34 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		buf_adds(&t, " points out of 10 on the weighted criteria");
 	}
 	buf_adds(&t, ". ");
-	if (w->cap.meets_target) {
-		buf_addf(&t, "At the target load its %d planned instance%s of %.0f cores run at %.0f%% "
-			 "CPU with an estimated p99 latency of ", p->instances,
-			 p->instances == 1 ? "" : "s", w->cap.cores, w->cap.utilisation * 100);
+	if (w->cap.feasible) {
+		buf_adds(&t, "At the target load it needs ");
+		md_num(&t, w->cap.cores_needed);
+		buf_addf(&t, " core%s, as %s, at %.0f%% CPU with an estimated p99 latency of ",
+			 w->cap.cores_needed == 1 ? "" : "s", md_esc(&mp, w->cap.shape),
+			 w->cap.utilisation * 100);
 		md_num(&t, w->cap.latency_ms);
 		buf_adds(&t, " ms against a budget of ");
 		md_num(&t, p->latency_p99_ms);
-		buf_adds(&t, " ms. ");
-	} else if (w->cap.instances_needed > 0) {
-		buf_addf(&t, "At the target load it needs %d instances of %.0f cores, more than the %d "
-			 "planned; with %d, CPU is at %.0f%% and the estimated p99 latency is ",
-			 w->cap.instances_needed, w->cap.cores, p->instances, w->cap.instances_needed,
-			 w->cap.need_utilisation * 100);
-		md_num(&t, w->cap.need_latency_ms);
-		buf_adds(&t, " ms against a budget of ");
-		md_num(&t, p->latency_p99_ms);
-		buf_adds(&t, " ms. ");
+		buf_adds(&t, " ms; ");
+		buf_addf(&t, "%s the ", w->cap.meets_target ? "that fits" : "that is more than");
+		md_num(&t, a->dv.planned_cores);
+		buf_addf(&t, " cores planned (%d instance%s of ", p->instances,
+			 p->instances == 1 ? "" : "s");
+		md_num(&t, a->dv.machine_cores);
+		buf_adds(&t, " cores). ");
+		if (a->leanest >= 0 && a->cands[a->leanest].cap.cores_needed < w->cap.cores_needed) {
+			const struct candidate *l = &a->cands[a->leanest];
+
+			buf_addf(&t, "The leanest option, `%s/%s`, needs ", l->rt->id, l->model->id);
+			md_num(&t, l->cap.cores_needed);
+			buf_adds(&t, " cores; this one needs ");
+			md_num(&t, w->cap.cores_ratio);
+			buf_adds(&t, " times as many. ");
+		}
 	} else {
-		buf_addf(&t, "No number of instances meets the target as stated (%s). ",
-			 md_esc(&mp, w->cap.limit));
+		buf_addf(&t, "No candidate meets the target at any size: this one comes closest, "
+			 "but %s. ", md_esc(&mp, w->cap.limit));
 	}
 	if (a->team_best >= 0) {
 		const struct candidate *tb = &a->cands[a->team_best];
@@ -79,15 +87,27 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 			buf_addf(&t, "It is written in the team's strongest language, %s (%.0f of 5).",
 				 a->dv.best_language, a->dv.best_skill);
 		} else {
-			buf_addf(&t, "It asks the team to work in %s (skill %.0f of 5) rather than "
-				 "%s (%.0f of 5): the best option in %s, %s, scores ",
-				 w->rt->language, w->skill, a->dv.best_language, a->dv.best_skill,
-				 a->dv.best_language, md_esc(&mp, tb->label));
+			buf_addf(&t, "It %s %s (%.0f of 5) to %s (%.0f of 5): the best option in "
+				 "%s, %s, scores ", w->skill >= 3 ? "switches the team from" :
+				 "asks the team to move from", a->dv.best_language, a->dv.best_skill,
+				 w->rt->language, w->skill, a->dv.best_language, md_esc(&mp, tb->label));
 			md_num(&t, tb->total);
+			if (!tb->cap.eligible) {
+				buf_addf(&t, " but is not eligible (%s)", md_esc(&mp, tb->cap.gate_reason));
+			} else if (tb->cap.feasible && w->cap.feasible &&
+				   tb->cap.cores_needed > w->cap.cores_needed) {
+				buf_adds(&t, " and needs ");
+				md_num(&t, tb->cap.cores_needed);
+				buf_adds(&t, " cores against ");
+				md_num(&t, w->cap.cores_needed);
+			}
 			buf_adds(&t, ", so the switch buys ");
 			md_num(&t, w->total - tb->total);
-			buf_adds(&t, " points and costs the ramp-up of learning a new language and "
-				 "its tooling.");
+			if (w->skill >= 3)
+				buf_adds(&t, " points; the team already knows the language.");
+			else
+				buf_adds(&t, " points and costs the ramp-up of learning a new language "
+					 "and its tooling.");
 		}
 	}
 	md_wrap(b, "", "", buf_str(&t));
@@ -247,7 +267,8 @@ static void section_ranking(struct buf *b, const struct advice *a)
 	for (size_t i = 0; i < a->ncands; i++) {
 		const struct candidate *c = &a->cands[i];
 
-		buf_addf(b, "| %zu | `%s/%s` |", i + 1, c->rt->id, c->model->id);
+		buf_addf(b, "| %zu | `%s/%s`%s |", i + 1, c->rt->id, c->model->id,
+			 c->cap.eligible ? "" : " \u2020");
 		for (int k = 0; k < CRIT__COUNT; k++)
 			buf_addf(b, " %.1f |", c->score[k]);
 		buf_addf(b, " **%.2f** |\n", c->total);
@@ -268,6 +289,25 @@ static void section_ranking(struct buf *b, const struct advice *a)
 		buf_adds(&t, ".");
 	}
 	md_wrap(b, "", "", buf_str(&t));
+	if (a->neligible < a->ncands) {
+		buf_adds(b, "\n");
+		md_wrap(b, "", "", "\u2020 Not eligible to be recommended (docs/method.md, the "
+			"gate): it cannot meet the target at any size, or it needs more than 3 times "
+			"the cores of the leanest feasible option and more than one instance more. "
+			"Eligible candidates rank first.");
+		buf_addc(b, '\n');
+		for (size_t i = 0; i < a->ncands; i++) {
+			const struct candidate *c = &a->cands[i];
+
+			if (c->cap.eligible)
+				continue;
+			buf_reset(&t);
+			buf_addf(&t, "`%s/%s`: ", c->rt->id, c->model->id);
+			md_text(&t, c->cap.gate_reason);
+			buf_adds(&t, ".");
+			md_wrap(b, "- ", "  ", buf_str(&t));
+		}
+	}
 	buf_adds(b, "\nCandidates:\n\n");
 	for (size_t i = 0; i < a->ncands; i++) {
 		buf_reset(&t);
@@ -282,58 +322,72 @@ static void section_capacity(struct buf *b, const struct advice *a)
 {
 	const struct profile *p = a->p;
 	struct buf t = BUF_INIT;
+	bool infeasible = false;
 
 	buf_adds(b, "\n## Capacity at target load\n\n");
-	buf_addf(&t, "Each instance is taken to have %.0f cores, like the machine the figures "
-		 "come from. At peak, ", a->dv.machine_cores);
+	buf_adds(&t, "At peak, ");
 	md_num(&t, p->requests_per_second);
 	buf_addf(&t, " requests per second and ");
 	md_num(&t, p->peak_concurrency);
-	buf_addf(&t, " tasks in flight are spread over %d planned instance%s; a request costs ",
-		 p->instances, p->instances == 1 ? "" : "s");
+	buf_adds(&t, " tasks in flight; a request costs ");
 	md_num(&t, p->cpu_ms_per_request);
 	buf_adds(&t, " ms of CPU in Go-like code (scaled per runtime) and waits ");
 	md_num(&t, a->dv.io_ms_per_request);
-	buf_adds(&t, " ms on I/O. Utilisation and queueing come from an M/M/c model with one "
-		 "server per usable core; instances are sized for at most 70% utilisation, the "
-		 "latency budget and the memory limit (docs/method.md).");
+	buf_adds(&t, " ms on I/O. Each candidate is sized in cores, in its natural shape: an "
+		 "event loop as 1-vCPU pods, one process per core or a pool of threads on "
+		 "instances of ");
+	md_num(&t, a->dv.machine_cores);
+	buf_addf(&t, " cores like the machine the figures come from, for at most 70%% CPU, the "
+		 "latency budget and the memory limit; queueing is M/G/c (Allen-Cunneen, "
+		 "docs/method.md). The plan is %d instance%s, ", p->instances,
+		 p->instances == 1 ? "" : "s");
+	md_num(&t, a->dv.planned_cores);
+	buf_adds(&t, " cores.");
 	md_wrap(b, "", "", buf_str(&t));
-	buf_adds(b, "\n| candidate | MB/inst | cores | CPU | wait ms | p99 ms | needs | fits |\n"
+	buf_adds(b, "\n| candidate | cores | inst | MB/inst | CPU | wait ms | p99 ms | fits |\n"
 		    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
 	for (size_t i = 0; i < a->ncands; i++) {
 		const struct candidate *c = &a->cands[i];
 		const struct capacity *k = &c->cap;
 
 		buf_addf(b, "| `%s/%s` | ", c->rt->id, c->model->id);
+		if (!k->feasible) {
+			infeasible = true;
+			buf_adds(b, "\u2014 | \u2014 | \u2014 | \u2014 | \u2014 | \u2014 | never |\n");
+			continue;
+		}
+		md_num(b, k->cores_needed);
+		buf_addf(b, " | %d | ", k->instances_needed);
 		md_num(b, k->memory_mb);
-		buf_adds(b, " | ");
-		md_num(b, k->usable_cores);
 		buf_addf(b, " | %.0f%% | ", k->utilisation * 100);
-		if (k->queue_ms < 0)
-			buf_adds(b, "\u221e");
-		else
-			md_num(b, k->queue_ms);
+		md_num(b, k->queue_ms);
 		buf_adds(b, " | ");
-		if (k->latency_ms < 0)
-			buf_adds(b, "\u221e");
-		else
-			md_num(b, k->latency_ms);
-		if (k->instances_needed > 0)
-			buf_addf(b, " | %d | %s |\n", k->instances_needed, k->meets_target ? "yes" : "no");
-		else
-			buf_adds(b, " | never | no |\n");
+		md_num(b, k->latency_ms);
+		buf_addf(b, " | %s |\n", k->meets_target ? "yes" : "no");
 	}
 	buf_addc(b, '\n');
-	md_wrap(b, "", "", "MB/inst is memory per instance at peak; cores are the usable cores "
-		"of one instance; CPU, wait (p99 queueing delay) and p99 latency are at the planned "
-		"instance count, \u221e where the instance is past 100% CPU; needs is the fewest "
-		"instances that meet every target. What bounds each of the top three:");
+	buf_reset(&t);
+	buf_adds(&t, "cores is the cores needed (inst instances of the shape below); MB/inst, "
+		 "CPU (the busiest thread or pool), wait (p99 queueing delay) and p99 latency "
+		 "are at that size; fits is yes when it fits the planned cores, no when it needs "
+		 "more");
+	if (infeasible)
+		buf_adds(&t, ", never (and \u2014) when no size meets the target (why below)");
+	buf_addf(&t, ". What bounds each of the top three%s:",
+		 infeasible ? ", and why the others marked never cannot meet the target" : "");
+	md_wrap(b, "", "", buf_str(&t));
 	buf_addc(b, '\n');
-	for (size_t i = 0; i < a->ncands && i < 3; i++) {
+	for (size_t i = 0; i < a->ncands; i++) {
 		const struct candidate *c = &a->cands[i];
 
+		if (i >= 3 && c->cap.feasible)
+			continue;
 		buf_reset(&t);
 		buf_addf(&t, "`%s/%s`: ", c->rt->id, c->model->id);
+		if (c->cap.feasible) {
+			md_text(&t, c->cap.shape);
+			buf_adds(&t, "; ");
+		}
 		md_text(&t, c->cap.limit);
 		buf_addf(&t, "; %s figures.", c->cap.measured ? "measured" : "default");
 		md_wrap(b, "- ", "  ", buf_str(&t));
