@@ -184,7 +184,8 @@ static void test_workload_blend(void **state)
 	assert_float_equal(x.high, 0.6 * py->cpu_cost[KB_WEB].high +
 			   0.4 * py->cpu_cost[KB_NATIVE].high, 1e-12);
 	assert_true(x.low <= x.typical && x.typical <= x.high);
-	assert_string_equal(x.why, "knowledge/runtime-python.md, cpu_cost: web 60 %, native 40 %");
+	/* The file as the report shows it, then the blend. */
+	assert_non_null(strstr(x.why, "runtime-python.md, cpu_cost: web 60 %, native 40 %"));
 }
 
 /* calibration overrides all three figures, for that runtime only. */
