@@ -133,6 +133,16 @@ static bool lookup_profile(const struct profile *p, const char *f, struct value 
 			if (strcmp(key, profile_criteria[i]) == 0)
 				set_num(v, p->priorities[i]);
 		break;
+	case PT_FACTORS:
+		/* A runtime without a calibration entry has no value to compare. */
+		if (profile_calibration(p, key) > 0)
+			set_num(v, profile_calibration(p, key));
+		break;
+	case PT_TEXTS:
+		set_list(v, profile_field_ptr(p, pf));
+		break;
+	case PT_MIX:
+		return false;	/* not a rule field (rule.c) */
 	}
 	return true;
 }

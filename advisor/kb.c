@@ -26,11 +26,19 @@
 static const char *const runtime_keys[] = { "kind", "id", "name", "language", "velocity",
 					    "cpu_factor", "baseline_memory_mb", "cold_start_ms",
 					    "gc_pause_ms", "ecosystem", "models", "sources",
-					    "native_cpu_factor", "native_libraries" };
+					    "native_cpu_factor", "native_libraries", "cpu_cost",
+					    "gc" };
+const char *const kb_class_names[] = { "web", "compute", "native" };
+_Static_assert(ARRAY_SIZE(kb_class_names) == KB_CLASS__COUNT, "kb_class_names[] and enum kb_class");
+static const char *const factor_keys[] = { "low", "typical", "high", "source" };
+static const char *const gc_keys[] = { "collector", "p99_pause_ms", "default", "source" };
+const char *const kb_figure_names[] = { "speedup", "speedup_per_core", "overhead_us",
+					"task_memory_kib", "lag_ms" };
+_Static_assert(ARRAY_SIZE(kb_figure_names) == FIG__COUNT, "kb_figure_names[] and enum kb_figure");
 static const char *const use_keys[] = { "model", "name", "task_memory_kib", "default" };
 static const char *const model_keys[] = { "kind", "id", "name", "parallelism", "processes",
 					  "speedup_probe", "overhead_probe", "task_memory_probe",
-					  "lag_probe", "defaults", "sources" };
+					  "lag_probe", "defaults", "plausible", "sources" };
 static const char *const default_keys[] = { "speedup", "overhead_us", "task_memory_kib",
 					    "lag_ms", "worker_memory_mb" };
 static const char *const vocab_keys[] = { "kind", "needs", "traits", "language_order",
@@ -79,6 +87,13 @@ static void runtime_free(struct kb_runtime *r)
 	free(r->file);
 	free(r->native_libraries);
 	free(r->ecosystem);
+	for (size_t i = 0; i < KB_CLASS__COUNT; i++)
+		free(r->cpu_cost[i].source);
+	for (size_t i = 0; i < r->ngcs; i++) {
+		free(r->gcs[i].collector);
+		free(r->gcs[i].source);
+	}
+	free(r->gcs);
 	if (r->native_re)
 		pcre2_code_free(r->native_re);
 	for (size_t i = 0; i < r->nmodels; i++) {
@@ -195,6 +210,28 @@ const struct kb_trait *kb_trait(const struct kb *kb, const char *id)
 		if (strcmp(kb->vocab.traits[i].id, id) == 0)
 			return &kb->vocab.traits[i];
 	return NULL;
+}
+
+const struct kb_gc *kb_runtime_gc(const struct kb_runtime *rt)
+{
+	for (size_t i = 0; i < rt->ngcs; i++)
+		if (rt->gcs[i].is_default)
+			return &rt->gcs[i];
+	return rt->ngcs ? &rt->gcs[0] : NULL;
+}
+
+static bool outside(const struct kb_range *r, double v)
+{
+	return r->set && (v < r->lo || v > r->hi);
+}
+
+bool kb_model_plausible(const struct kb_model *m, enum kb_figure fig, double v, int cores)
+{
+	if (outside(&m->plausible[fig], v))
+		return false;
+	if (fig == FIG_SPEEDUP && cores > 0 && outside(&m->plausible[FIG_SPEEDUP_PER_CORE], v / cores))
+		return false;
+	return true;
 }
 
 bool kb_traits_have(const struct kb *kb, const struct strlist *traits, unsigned classes)
@@ -336,6 +373,146 @@ static void get_sources(struct kfile *k, yaml_node_t *map, struct kb_source **ou
 	}
 }
 
+/* One class of cpu_cost: {low, typical, high, source}, low <= typical <= high. */
+static void load_factor(struct kfile *k, yaml_node_t *n, const char *cls, struct kb_factor *f)
+{
+	char *path = xasprintf("cpu_cost.%s", cls);
+
+	if (ydoc_expect_map(&k->y, k->d, n, path) < 0) {
+		k->errors++;
+		goto out;
+	}
+	if (ydoc_check_keys(&k->y, k->d, n, factor_keys, ARRAY_SIZE(factor_keys), path) < 0)
+		k->errors++;
+	f->low = get_num(k, n, "low", 0.01, 1000, 1, true);
+	f->typical = get_num(k, n, "typical", 0.01, 1000, 1, true);
+	f->high = get_num(k, n, "high", 0.01, 1000, 1, true);
+	f->source = get_text(k, n, "source", true);
+	if (!(f->low <= f->typical && f->typical <= f->high)) {
+		ydoc_error(&k->y, k->d, n, "'%s' needs low <= typical <= high, found %g, %g and %g",
+			   path, f->low, f->typical, f->high);
+		k->errors++;
+	}
+out:
+	free(path);
+}
+
+/*
+ * CPU cost by class.  cpu_cost is the current form; a file with only
+ * cpu_factor (and native_cpu_factor) is read as before and fills every
+ * class from them.  The single figures advice.c reads keep their old
+ * meaning when cpu_factor is given, and come from the classes otherwise.
+ */
+static void load_cpu_cost(struct kfile *k, yaml_node_t *root, struct kb_runtime *r)
+{
+	yaml_node_t *cost = ydoc_get(&k->y, root, "cpu_cost");
+	yaml_node_t *old = ydoc_get(&k->y, root, "cpu_factor");
+	bool have_cost = cost && !ydoc_is_null(cost);
+	bool have_old = old && !ydoc_is_null(old);
+
+	if (have_cost && ydoc_expect_map(&k->y, k->d, cost, "cpu_cost") < 0) {
+		k->errors++;
+		have_cost = false;
+	} else if (have_cost) {
+		if (ydoc_check_keys(&k->y, k->d, cost, kb_class_names, KB_CLASS__COUNT, "cpu_cost") < 0)
+			k->errors++;
+		for (size_t i = 0; i < KB_CLASS__COUNT; i++) {
+			yaml_node_t *n = need(k, cost, kb_class_names[i]);
+
+			if (n)
+				load_factor(k, n, kb_class_names[i], &r->cpu_cost[i]);
+		}
+	}
+	/* Without cpu_cost, cpu_factor is required (the message names it). */
+	r->cpu_factor = get_num(k, root, "cpu_factor", 0.01, 1000, 1, !have_cost);
+	r->native_cpu_factor = get_num(k, root, "native_cpu_factor", 0.01, 1000, r->cpu_factor, false);
+	if (have_cost && !have_old) {
+		yaml_node_t *nf = ydoc_get(&k->y, root, "native_cpu_factor");
+
+		r->cpu_factor = r->cpu_cost[KB_WEB].typical;
+		if (nf == NULL || ydoc_is_null(nf))
+			r->native_cpu_factor = r->cpu_cost[KB_NATIVE].typical;
+	}
+	if (!have_cost) {
+		r->cpu_cost_legacy = true;
+		for (size_t i = 0; i < KB_CLASS__COUNT; i++) {
+			double f = i == KB_NATIVE ? r->native_cpu_factor : r->cpu_factor;
+
+			r->cpu_cost[i] = (struct kb_factor){ f, f, f, NULL };
+		}
+	}
+}
+
+static void load_gc_entry(struct kfile *k, yaml_node_t *n, struct kb_runtime *r, size_t *cap)
+{
+	yaml_node_t *def;
+	struct kb_gc *g;
+
+	if (ydoc_expect_map(&k->y, k->d, n, "gc entry") < 0) {
+		k->errors++;
+		return;
+	}
+	if (ydoc_check_keys(&k->y, k->d, n, gc_keys, ARRAY_SIZE(gc_keys), "a gc entry") < 0)
+		k->errors++;
+	g = XPUSH(r->gcs, r->ngcs, *cap);
+	memset(g, 0, sizeof *g);
+	g->collector = get_text(k, n, "collector", true);
+	g->p99_pause_ms = get_num(k, n, "p99_pause_ms", 0, 1e6, 0, true);
+	g->source = get_text(k, n, "source", false);
+	def = ydoc_get(&k->y, n, "default");
+	if (def && ydoc_bool(&k->y, k->d, def, "default", &g->is_default) < 0)
+		k->errors++;
+}
+
+/*
+ * Garbage collection as a tail per collector: gc is one collector (a
+ * mapping) or a list of them with one default.  A file with only the
+ * older gc_pause_ms gets one default collector with that pause.
+ */
+static void load_gc(struct kfile *k, yaml_node_t *root, struct kb_runtime *r)
+{
+	yaml_node_t *gc = ydoc_get(&k->y, root, "gc");
+	yaml_node_t *old = ydoc_get(&k->y, root, "gc_pause_ms");
+	size_t cap = 0, ndef = 0;
+
+	if (gc == NULL || ydoc_is_null(gc)) {
+		r->gc_pause_ms = get_num(k, root, "gc_pause_ms", 0, 1e6, 0, true);
+		r->gcs = xcalloc(1, sizeof *r->gcs);
+		r->ngcs = 1;
+		r->gcs[0] = (struct kb_gc){ xstrdup("default"), r->gc_pause_ms, true, NULL };
+		return;
+	}
+	if (gc->type == YAML_MAPPING_NODE) {
+		load_gc_entry(k, gc, r, &cap);
+		if (r->ngcs)
+			r->gcs[0].is_default = true;
+	} else if (gc->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = gc->data.sequence.items.start; it < gc->data.sequence.items.top; it++)
+			load_gc_entry(k, yaml_document_get_node(&k->y.doc, *it), r, &cap);
+	} else {
+		ydoc_error(&k->y, k->d, gc, "'gc' must be a collector (a mapping) or a list of them");
+		k->errors++;
+		return;
+	}
+	for (size_t i = 0; i < r->ngcs; i++)
+		ndef += r->gcs[i].is_default;
+	if (r->ngcs == 1)
+		r->gcs[0].is_default = true;
+	else if (ndef != 1) {
+		ydoc_error(&k->y, k->d, gc, "exactly one collector of 'gc' must be the default, "
+			   "found %zu", ndef);
+		k->errors++;
+	}
+	if (r->ngcs == 0) {
+		ydoc_error(&k->y, k->d, gc, "'gc' needs at least one collector");
+		k->errors++;
+		return;
+	}
+	r->gc_pause_ms = kb_runtime_gc(r)->p99_pause_ms;
+	if (old && !ydoc_is_null(old))
+		r->gc_pause_ms = get_num(k, root, "gc_pause_ms", 0, 1e6, 0, false);
+}
+
 static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t *root,
 			 struct kb_runtime *r)
 {
@@ -350,8 +527,7 @@ static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t 
 	/* The runtime's language: a team.skills key, defined by naming it here. */
 	r->language = get_id(k, root, "language");
 	r->velocity = get_num(k, root, "velocity", 0, 5, 0, true);
-	r->cpu_factor = get_num(k, root, "cpu_factor", 0.01, 1000, 1, true);
-	r->native_cpu_factor = get_num(k, root, "native_cpu_factor", 0.01, 1000, r->cpu_factor, false);
+	load_cpu_cost(k, root, r);
 	r->native_libraries = get_text(k, root, "native_libraries", false);
 	if (r->native_libraries) {
 		int errcode;
@@ -371,7 +547,7 @@ static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t 
 	}
 	r->baseline_memory_mb = get_num(k, root, "baseline_memory_mb", 0, 1e6, 0, true);
 	r->cold_start_ms = get_num(k, root, "cold_start_ms", 0, 1e7, 0, true);
-	r->gc_pause_ms = get_num(k, root, "gc_pause_ms", 0, 1e6, 0, true);
+	load_gc(k, root, r);
 	eco = need(k, root, "ecosystem");
 	r->ecosystem = xcalloc(v->nneeds + 1, sizeof *r->ecosystem);
 	if (eco && ydoc_expect_map(&k->y, k->d, eco, "ecosystem") == 0) {
@@ -432,6 +608,53 @@ static void load_runtime(struct kfile *k, const struct kb_vocab *v, yaml_node_t 
 	get_sources(k, root, &r->sources, &r->nsources);
 }
 
+/*
+ * plausible: a [low, high] pair per probe figure the model uses
+ * (kb_figure_names), for flagging figures that cannot be right.
+ */
+static void load_plausible(struct kfile *k, yaml_node_t *root, struct kb_model *m)
+{
+	yaml_node_t *pl = ydoc_get(&k->y, root, "plausible");
+
+	if (pl == NULL || ydoc_is_null(pl))
+		return;
+	if (ydoc_expect_map(&k->y, k->d, pl, "plausible") < 0) {
+		k->errors++;
+		return;
+	}
+	if (ydoc_check_keys(&k->y, k->d, pl, kb_figure_names, FIG__COUNT, "plausible") < 0)
+		k->errors++;
+	for (size_t i = 0; i < FIG__COUNT; i++) {
+		yaml_node_t *n = ydoc_get(&k->y, pl, kb_figure_names[i]);
+		struct kb_range *r = &m->plausible[i];
+		yaml_node_item_t *it;
+
+		if (n == NULL || ydoc_is_null(n))
+			continue;
+		if (n->type != YAML_SEQUENCE_NODE ||
+		    n->data.sequence.items.top - n->data.sequence.items.start != 2) {
+			ydoc_error(&k->y, k->d, n, "'plausible.%s' must be a list [low, high]",
+				   kb_figure_names[i]);
+			k->errors++;
+			continue;
+		}
+		it = n->data.sequence.items.start;
+		if (ydoc_number(&k->y, k->d, yaml_document_get_node(&k->y.doc, it[0]),
+				kb_figure_names[i], 0, 1e9, false, &r->lo) < 0 ||
+		    ydoc_number(&k->y, k->d, yaml_document_get_node(&k->y.doc, it[1]),
+				kb_figure_names[i], 0, 1e9, false, &r->hi) < 0) {
+			k->errors++;
+			continue;
+		}
+		if (r->lo > r->hi) {
+			ydoc_error(&k->y, k->d, n, "'plausible.%s' needs low <= high", kb_figure_names[i]);
+			k->errors++;
+			continue;
+		}
+		r->set = true;
+	}
+}
+
 static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 {
 	yaml_node_t *n, *defs;
@@ -466,6 +689,7 @@ static void load_model(struct kfile *k, yaml_node_t *root, struct kb_model *m)
 	} else if (defs) {
 		k->errors++;
 	}
+	load_plausible(k, root, m);
 	get_sources(k, root, &m->sources, &m->nsources);
 }
 

@@ -29,6 +29,28 @@ struct kb_source {
 	char *citation;
 };
 
+/*
+ * Workload classes of CPU cost (docs/knowledge.md, "CPU cost by workload
+ * class"): framework-bound web handlers, pure-language compute, and work
+ * inside native (C, C++, Rust) libraries.
+ */
+enum kb_class { KB_WEB, KB_COMPUTE, KB_NATIVE, KB_CLASS__COUNT };
+extern const char *const kb_class_names[];	/* "web", "compute", "native" */
+
+/* A CPU factor relative to Go = 1: a range, its typical middle, its source. */
+struct kb_factor {
+	double low, typical, high;	/* low <= typical <= high */
+	char *source;			/* citation; NULL only for a legacy file */
+};
+
+/* A garbage collector the runtime offers, with its tail pause. */
+struct kb_gc {
+	char *collector;		/* "G1", "ZGC", "none" */
+	double p99_pause_ms;		/* p99 stop-the-world pause under load */
+	bool is_default;
+	char *source;			/* or NULL (then sources.gc cites it) */
+};
+
 struct kb_model_use {
 	char *model;		/* model id */
 	char *name;		/* "goroutines (M:N scheduler)" */
@@ -42,13 +64,27 @@ struct kb_runtime {
 	char *language;		/* a team.skills key */
 	char *file;
 	double velocity;	/* 0..5 */
+	/*
+	 * CPU cost by workload class (cpu_cost).  A file with only the older
+	 * cpu_factor (and native_cpu_factor) fills every class from them, with
+	 * low = typical = high; cpu_cost_legacy says so.
+	 */
+	struct kb_factor cpu_cost[KB_CLASS__COUNT];
+	bool cpu_cost_legacy;
+	/*
+	 * The single figures of the first capacity estimate, still read by
+	 * advice.c: cpu_factor as given, else the web class's typical;
+	 * native_cpu_factor as given, else the native class's typical.
+	 */
 	double cpu_factor;	/* relative to Go = 1 */
 	double native_cpu_factor;	/* when the heavy work runs in native libraries */
-	char *native_libraries;	/* PCRE2 pattern naming such libraries, or NULL */
+	char *native_libraries;	/* legacy PCRE2 pattern, or NULL (not used by workload.c) */
 	void *native_re;	/* compiled pattern (pcre2_code *), or NULL */
 	double baseline_memory_mb;
 	double cold_start_ms;
-	double gc_pause_ms;
+	struct kb_gc *gcs;	/* at least one; exactly one is_default */
+	size_t ngcs;
+	double gc_pause_ms;	/* the default collector's p99 pause (or the legacy key) */
 	double *ecosystem;	/* by kb need index, 0..5 */
 	struct kb_model_use *models;
 	size_t nmodels;
@@ -65,6 +101,20 @@ struct kb_runtime {
  */
 enum kb_parallelism { PAR_ONE, PAR_CORES, PAR_GIL, PAR_OFFLOAD };
 
+/*
+ * The probe figures a model uses, for plausible ranges (plausible: in a
+ * model file).  A figure outside its range is suspect: the machine was
+ * busy, or the probe measured something else.
+ */
+enum kb_figure { FIG_SPEEDUP, FIG_SPEEDUP_PER_CORE, FIG_OVERHEAD_US, FIG_TASK_MEMORY_KIB,
+		 FIG_LAG_MS, FIG__COUNT };
+extern const char *const kb_figure_names[];	/* the plausible: keys */
+
+struct kb_range {
+	bool set;
+	double lo, hi;
+};
+
 struct kb_model {
 	char *id;
 	char *name;
@@ -80,6 +130,7 @@ struct kb_model {
 	double def_task_memory_kib;
 	double def_lag_ms;
 	double def_worker_memory_mb;	/* offload: memory of one idle worker */
+	struct kb_range plausible[FIG__COUNT];
 	struct kb_section *sections;
 	size_t nsections;
 	struct kb_source *sources;
@@ -156,6 +207,17 @@ void kb_known(const struct kb *kb, struct profile_known *known);
 const struct kb_trait *kb_trait(const struct kb *kb, const char *id);
 /* Does any of these traits have a class in classes (TRAIT_*)? */
 bool kb_traits_have(const struct kb *kb, const struct strlist *traits, unsigned classes);
+
+/* The runtime's default garbage collector (never NULL after a good load). */
+const struct kb_gc *kb_runtime_gc(const struct kb_runtime *rt);
+
+/*
+ * Is a probe figure plausible for model m?  speedup is checked against
+ * FIG_SPEEDUP and, divided by cores (> 0), against FIG_SPEEDUP_PER_CORE;
+ * a figure without a range is plausible.  fig is FIG_SPEEDUP for a
+ * speed-up, never FIG_SPEEDUP_PER_CORE.
+ */
+bool kb_model_plausible(const struct kb_model *m, enum kb_figure fig, double v, int cores);
 
 /* Lowercase, spaces to '-', other punctuation dropped: "Best for" -> "best-for". */
 char *kb_slug(const char *title);

@@ -53,30 +53,36 @@ const struct profile_spec profile_fields[] = {
 	  .doc = "free text; rules may match it with patterns" },
 	{ "workload.kind", PT_WORD, PV_KINDS, "workload kind", .offset = OFF(kind),
 	  .assumed = -1, .flags = PFL_REQUIRED, .doc = "what dominates a request" },
-	{ "workload.peak_concurrency", PT_NUMBER, .range = { 1, 1e7, true },
+	{ "workload.peak_concurrency", PT_NUMBER, .range = { .min = 1, .max = 1e7, .integer = true },
 	  .offset = OFF(peak_concurrency), .assumed = -1, .flags = PFL_REQUIRED,
 	  .json_digits = 0, .doc = "in-flight tasks at peak" },
-	{ "workload.requests_per_second", PT_NUMBER, .range = { 0.001, 1e8, false },
+	{ "workload.requests_per_second", PT_NUMBER, .range = { .min = 0.001, .max = 1e8 },
 	  .def = PD_PEAK, .offset = OFF(requests_per_second), .assumed = PF_RPS,
 	  .json_digits = 3, .doc = "rate at peak" },
-	{ "workload.cpu_ms_per_request", PT_NUMBER, .range = { 0, 3.6e6, false },
+	{ "workload.cpu_ms_per_request", PT_NUMBER, .range = { .min = 0, .max = 3.6e6 },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 2, [KIND_CPU] = 50, [KIND_MIXED] = 10 },
 	  .offset = OFF(cpu_ms_per_request), .assumed = PF_CPU_MS, .json_digits = 3,
 	  .doc = "CPU time of one request, ms" },
-	{ "workload.io_wait_fraction", PT_NUMBER, .range = { 0, 1, false },
+	{ "workload.io_wait_fraction", PT_NUMBER, .range = { .min = 0, .max = 1 },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 0.9, [KIND_CPU] = 0.1, [KIND_MIXED] = 0.5 },
 	  .offset = OFF(io_wait_fraction), .assumed = PF_IO_WAIT, .json_digits = 3,
 	  .doc = "share of a request spent waiting on I/O; 1 (unbounded I/O time) is refused" },
-	{ "workload.latency_p99_ms", PT_NUMBER, .range = { 0.01, 3.6e6, false },
+	{ "workload.latency_p99_ms", PT_NUMBER, .range = { .min = 0.01, .max = 3.6e6 },
 	  .def = PD_BY_KIND, .defv = { [KIND_IO] = 200, [KIND_CPU] = 2000, [KIND_MIXED] = 500 },
 	  .offset = OFF(latency_p99_ms), .assumed = PF_LATENCY, .json_digits = 3,
 	  .doc = "p99 latency budget, ms" },
 	{ "workload.traits", PT_WORDS, PV_TRAITS, "trait", .offset = OFF(traits),
 	  .assumed = PF_TRAITS, .doc = "what kind of system it is" },
-	{ "team.size", PT_INT, .range = { 1, 100000, true }, .def = PD_CONST, .defv = { 5 },
+	{ "workload.native_share", PT_NUMBER, .range = { .min = 0, .max = 1 },
+	  .offset = OFF(native_share), .assumed = PF_NATIVE_SHARE, .flags = PFL_QUIET,
+	  .json_digits = 3, .doc = "share of CPU spent inside C/Rust-backed libraries" },
+	{ "workload.mix", PT_MIX, .range = { .min = 0, .max = 3.6e6 }, .offset = OFF(mix),
+	  .assumed = PF_MIX, .flags = PFL_QUIET, .json_digits = 3,
+	  .doc = "request classes; replaces `cpu_ms_per_request` by their mean" },
+	{ "team.size", PT_INT, .range = { .min = 1, .max = 100000, .integer = true }, .def = PD_CONST, .defv = { 5 },
 	  .offset = OFF(team_size), .assumed = PF_TEAM_SIZE,
 	  .doc = "people who build and run it" },
-	{ "team.skills", PT_SKILLS, PV_LANGUAGES, .range = { 0, 5, true },
+	{ "team.skills", PT_SKILLS, PV_LANGUAGES, .range = { .min = 0, .max = 5, .integer = true },
 	  .offset = OFF(skills), .assumed = PF_SKILLS,
 	  .doc = "skill per language: 0 none, 3 comfortable, 5 expert" },
 	{ "team.can_hire", PT_WORDS, PV_LANGUAGES, "language", .offset = OFF(can_hire),
@@ -84,25 +90,42 @@ const struct profile_spec profile_fields[] = {
 	{ "scaling.strategy", PT_WORD, PV_STRATEGIES, "scaling strategy", .def = PD_CONST,
 	  .defv = { SCALE_BOTH }, .offset = OFF(strategy), .assumed = PF_STRATEGY,
 	  .doc = "grow by cores, by machines or both" },
-	{ "scaling.instances", PT_INT, .range = { 1, 100000, true }, .def = PD_CONST,
+	{ "scaling.instances", PT_INT, .range = { .min = 1, .max = 100000, .integer = true }, .def = PD_CONST,
 	  .defv = { 2 }, .offset = OFF(instances), .assumed = PF_INSTANCES,
 	  .doc = "instances planned at peak" },
 	{ "scaling.deployment", PT_WORD, PV_DEPLOYMENTS, "deployment", .def = PD_CONST,
 	  .defv = { DEPLOY_VM }, .offset = OFF(deployment), .assumed = PF_DEPLOYMENT,
 	  .doc = "where it runs" },
-	{ "constraints.memory_mb_per_instance", PT_NUMBER, .range = { 16, 4194304, false },
+	{ "scaling.cores_per_instance", PT_NUMBER, .range = { .min = 0.25, .max = 1024 },
+	  .def = PD_MACHINE, .offset = OFF(cores_per_instance),
+	  .assumed = PF_CORES_PER_INSTANCE, .flags = PFL_QUIET | PFL_ZERO_NONE,
+	  .json_digits = 2, .doc = "vCPUs of one instance" },
+	{ "constraints.memory_mb_per_instance", PT_NUMBER, .range = { .min = 16, .max = 4194304 },
 	  .offset = OFF(memory_mb_per_instance), .assumed = PF_MEMORY,
 	  .flags = PFL_ZERO_NONE, .json_digits = 3, .doc = "memory per instance, MB" },
-	{ "constraints.cold_start_ms", PT_NUMBER, .range = { 1, 3.6e6, false },
+	{ "constraints.cold_start_ms", PT_NUMBER, .range = { .min = 1, .max = 3.6e6 },
 	  .offset = OFF(cold_start_ms), .assumed = PF_COLD_START, .flags = PFL_ZERO_NONE,
 	  .json_digits = 3, .doc = "start-up budget, ms" },
 	{ "constraints.ecosystem", PT_WORDS, PV_NEEDS, "ecosystem need", .offset = OFF(ecosystem),
 	  .assumed = PF_ECOSYSTEM, .doc = "libraries the project needs" },
 	{ "constraints.exclude", PT_WORDS, PV_RUNTIMES, "runtime", .offset = OFF(exclude),
 	  .assumed = PF_EXCLUDE, .doc = "runtimes ruled out" },
-	{ "priorities", PT_PRIORITIES, .range = { 0, 5, false }, .def = PD_CONST, .defv = { 3 },
+	{ "constraints.cost_per_core_month", PT_NUMBER, .range = { .min = 0, .max = 1e9, .above_min = true },
+	  .offset = OFF(cost_per_core_month), .assumed = PF_COST_PER_CORE,
+	  .flags = PFL_QUIET | PFL_ZERO_NONE, .json_digits = 2,
+	  .doc = "cost of one core for a month, any currency" },
+	{ "priorities", PT_PRIORITIES, .range = { .min = 0, .max = 5 }, .def = PD_CONST, .defv = { 3 },
 	  .offset = OFF(priorities), .assumed = PF_PRIORITIES, .json_digits = 2,
 	  .doc = "weight of each criterion" },
+	{ "calibration", PT_FACTORS, PV_RUNTIMES, "runtime", .range = { .min = 0.05, .max = 1000 },
+	  .offset = OFF(calibration), .assumed = PF_CALIBRATION, .flags = PFL_QUIET,
+	  .json_digits = 3, .doc = "a runtime's CPU factor, overriding the knowledge base" },
+	{ "decision.makers", PT_TEXTS, .offset = OFF(makers), .assumed = PF_MAKERS,
+	  .flags = PFL_QUIET, .doc = "who decides (the decision record's deciders)" },
+	{ "decision.consulted", PT_TEXTS, .offset = OFF(consulted), .assumed = PF_CONSULTED,
+	  .flags = PFL_QUIET, .doc = "whose opinion is sought" },
+	{ "decision.informed", PT_TEXTS, .offset = OFF(informed), .assumed = PF_INFORMED,
+	  .flags = PFL_QUIET, .doc = "who is kept up to date" },
 };
 const size_t profile_nfields = ARRAY_SIZE(profile_fields);
 
@@ -122,7 +145,7 @@ const struct profile_spec *profile_field_find(const char *path, const char **key
 		const struct profile_spec *f = &profile_fields[i];
 		size_t len = strlen(f->path);
 
-		if (f->type != PT_SKILLS && f->type != PT_PRIORITIES) {
+		if (f->type != PT_SKILLS && f->type != PT_PRIORITIES && f->type != PT_FACTORS) {
 			if (strcmp(path, f->path) == 0)
 				return f;
 			continue;
@@ -142,14 +165,16 @@ const struct profile_range *profile_range_of(const char *path)
 {
 	const struct profile_spec *f = profile_field_find(path, NULL);
 
-	if (f == NULL || f->type == PT_TEXT || f->type == PT_WORD || f->type == PT_WORDS)
+	if (f == NULL || f->type == PT_TEXT || f->type == PT_WORD || f->type == PT_WORDS ||
+	    f->type == PT_MIX || f->type == PT_TEXTS)
 		return NULL;
 	return &f->range;
 }
 
 bool profile_in_range(const struct profile_range *r, double v)
 {
-	return v >= r->min && v <= r->max && (!r->integer || v == floor(v));
+	return v >= r->min && v <= r->max && (!r->integer || v == floor(v)) &&
+	       !(r->above_min && v == r->min);
 }
 
 const void *profile_field_ptr(const struct profile *p, const struct profile_spec *f)
@@ -204,6 +229,21 @@ bool profile_field_assumed(const struct profile *p, const struct profile_spec *f
 	return f->assumed >= 0 && p->assumed[f->assumed];
 }
 
+bool profile_field_hidden(const struct profile *p, const struct profile_spec *f)
+{
+	return (f->flags & PFL_QUIET) && profile_field_assumed(p, f);
+}
+
+double profile_calibration(const struct profile *p, const char *runtime)
+{
+	const struct strlist *l = &p->calibration.runtimes;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], runtime) == 0)
+			return p->calibration.factor[i];
+	return 0;
+}
+
 /* The last part of a path: the key in its section. */
 static const char *field_key(const struct profile_spec *f)
 {
@@ -213,8 +253,12 @@ static const char *field_key(const struct profile_spec *f)
 }
 
 static const char *const top_keys[] = { "version", "project", "workload", "team", "scaling",
-					"constraints", "priorities", "accept" };
+					"constraints", "priorities", "calibration", "decision",
+					"accept" };
 static const char *const accept_keys[] = { "rule", "because" };
+static const char *const class_keys[] = { "share", "cpu_ms", "name" };
+/* A class's share of requests: more than 0, at most 1. */
+static const struct profile_range share_range = { .min = 0, .max = 1, .above_min = true };
 
 void strlist_push(struct strlist *l, const char *word)
 {
@@ -254,6 +298,14 @@ void profile_release(struct profile *p)
 	strlist_release(&p->can_hire);
 	strlist_release(&p->ecosystem);
 	strlist_release(&p->exclude);
+	for (size_t i = 0; i < p->mix.n; i++)
+		free(p->mix.v[i].name);
+	free(p->mix.v);
+	strlist_release(&p->calibration.runtimes);
+	free(p->calibration.factor);
+	strlist_release(&p->makers);
+	strlist_release(&p->consulted);
+	strlist_release(&p->informed);
 	for (size_t i = 0; i < p->naccept; i++) {
 		free(p->accept[i].rule);
 		free(p->accept[i].because);
@@ -277,6 +329,7 @@ struct loader {
 	struct profile *p;
 	const struct profile_known *known;
 	int errors;
+	bool mix_ok;		/* workload.mix was given and is valid */
 };
 
 static void fail(struct loader *L)
@@ -349,11 +402,9 @@ static void missing(struct loader *L, yaml_node_t *where, const char *path)
  * An optional number, checked against its row of ranges[]: absent or null
  * leaves *out alone and returns false; a bad value is an error.
  */
-static bool number(struct loader *L, yaml_node_t *map, const char *key, const char *path,
-		   double *out)
+static bool number_in(struct loader *L, yaml_node_t *n, const char *path,
+		      const struct profile_range *r, double *out)
 {
-	yaml_node_t *n = map ? ydoc_get(&L->y, map, key) : NULL;
-	const struct profile_range *r = profile_range_of(path);
 	double v;
 
 	if (n == NULL || ydoc_is_null(n))
@@ -362,8 +413,21 @@ static bool number(struct loader *L, yaml_node_t *map, const char *key, const ch
 		fail(L);
 		return true;	/* present, but bad: no default either */
 	}
+	if (r->above_min && v <= r->min) {
+		ydoc_error(&L->y, L->d, n, "'%s' is out of range: %s is not more than %g", path,
+			   ydoc_scalar(n), r->min);
+		fail(L);
+		return true;
+	}
 	*out = v;
 	return true;
+}
+
+static bool number(struct loader *L, yaml_node_t *map, const char *key, const char *path,
+		   double *out)
+{
+	return number_in(L, map ? ydoc_get(&L->y, map, key) : NULL, path, profile_range_of(path),
+			 out);
 }
 
 static bool text(struct loader *L, yaml_node_t *map, const char *key, const char *path,
@@ -431,6 +495,164 @@ static bool wordlist(struct loader *L, yaml_node_t *map, const char *key, const 
 	return true;
 }
 
+/*
+ * A list of short texts (decision.makers): at most PROFILE_MAX_TEXTS of
+ * PROFILE_SHORT_TEXT characters; empty or repeated entries are errors.
+ */
+static bool textlist(struct loader *L, yaml_node_t *map, const char *key, const char *path,
+		     struct strlist *out)
+{
+	yaml_node_t *n = map ? ydoc_get(&L->y, map, key) : NULL;
+	size_t i = 0;
+
+	if (n == NULL || ydoc_is_null(n))
+		return false;
+	if (ydoc_expect_seq(&L->y, L->d, n, path) < 0) {
+		fail(L);
+		return true;
+	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		yaml_node_t *e = yaml_document_get_node(&L->y.doc, *it);
+		const char *s;
+
+		if (i == PROFILE_MAX_TEXTS) {
+			ydoc_error(&L->y, L->d, e, "'%s' has more than %d entries", path,
+				   PROFILE_MAX_TEXTS);
+			fail(L);
+			break;
+		}
+		if (ydoc_string(&L->y, L->d, e, path, &s) < 0) {
+			fail(L);
+			continue;
+		}
+		if (*s == '\0' || strlen(s) > PROFILE_SHORT_TEXT) {
+			ydoc_error(&L->y, L->d, e, "an entry of '%s' must be 1 to %d characters long",
+				   path, PROFILE_SHORT_TEXT);
+			fail(L);
+			continue;
+		}
+		if (strlist_has(out, s)) {
+			ydoc_error(&L->y, L->d, e, "'%s' is listed twice in '%s'", s, path);
+			fail(L);
+			continue;
+		}
+		strlist_push(out, s);
+	}
+	return true;
+}
+
+/* One class of workload.mix, the mapping e; path is "workload.mix[I]". */
+static void load_class(struct loader *L, yaml_node_t *e, const char *path,
+		       const struct profile_spec *f, struct profile_class *c)
+{
+	yaml_node_t *name = ydoc_get(&L->y, e, "name");
+	char *sub;
+
+	if (ydoc_check_keys(&L->y, L->d, e, class_keys, ARRAY_SIZE(class_keys), path) < 0)
+		fail(L);
+	for (size_t k = 0; k < 2; k++) {
+		const char *key = class_keys[k];
+		yaml_node_t *n = ydoc_get(&L->y, e, key);
+
+		sub = xasprintf("%s.%s", path, key);
+		if (n == NULL || ydoc_is_null(n)) {
+			if (!typo_of(L, e, key))
+				missing(L, e, sub);
+		} else {
+			number_in(L, n, sub, k == 0 ? &share_range : &f->range,
+				  k == 0 ? &c->share : &c->cpu_ms);
+		}
+		free(sub);
+	}
+	if (name && !ydoc_is_null(name)) {
+		sub = xasprintf("%s.name", path);
+		text(L, e, "name", sub, &c->name);
+		free(sub);
+		if (c->name && (*c->name == '\0' || strlen(c->name) > PROFILE_SHORT_TEXT)) {
+			ydoc_error(&L->y, L->d, name, "'%s.name' must be 1 to %d characters long",
+				   path, PROFILE_SHORT_TEXT);
+			fail(L);
+		}
+	}
+}
+
+/*
+ * workload.mix: 1 to PROFILE_MAX_CLASSES classes whose shares sum to 1
+ * (within 0.001; the error points at the mix: key and gives the sum).
+ */
+static bool load_mix(struct loader *L, yaml_node_t *m, const struct profile_spec *f)
+{
+	yaml_node_t *n = m ? ydoc_get(&L->y, m, field_key(f)) : NULL;
+	struct profile_mix *mix = field_ptr(L->p, f);
+	int errors = L->errors;
+	size_t count;
+	double sum = 0;
+
+	if (n == NULL || ydoc_is_null(n))
+		return false;
+	if (ydoc_expect_seq(&L->y, L->d, n, f->path) < 0) {
+		fail(L);
+		return true;
+	}
+	count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (count == 0 || count > PROFILE_MAX_CLASSES) {
+		ydoc_error(&L->y, L->d, n, "'%s' needs 1 to %d classes, found %zu", f->path,
+			   PROFILE_MAX_CLASSES, count);
+		fail(L);
+		return true;
+	}
+	mix->v = xcalloc(count, sizeof *mix->v);
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_t *e = yaml_document_get_node(&L->y.doc, n->data.sequence.items.start[i]);
+		char *path = xasprintf("%s[%zu]", f->path, i);
+
+		if (ydoc_expect_map(&L->y, L->d, e, path) < 0)
+			fail(L);
+		else
+			load_class(L, e, path, f, &mix->v[mix->n++]);
+		free(path);
+	}
+	if (L->errors != errors)
+		return true;
+	for (size_t i = 0; i < mix->n; i++)
+		sum += mix->v[i].share;
+	if (fabs(sum - 1) > 0.001) {
+		ydoc_error(&L->y, L->d, ydoc_get_key(&L->y, m, field_key(f)),
+			   "the shares of '%s' sum to %.6g, not 1", f->path, sum);
+		fail(L);
+		return true;
+	}
+	L->mix_ok = true;
+	return true;
+}
+
+/*
+ * With workload.mix, cpu_ms_per_request is the mix's mean.  Given both,
+ * they must agree within 1 %: two figures for one thing that disagree are
+ * a mistake in one of them, and advisor cannot tell which.
+ */
+static void settle_mix(struct loader *L, yaml_node_t *m)
+{
+	struct profile *p = L->p;
+	yaml_node_t *cpu = m ? ydoc_get(&L->y, m, "cpu_ms_per_request") : NULL;
+	double mean = 0;
+
+	if (!L->mix_ok)
+		return;
+	for (size_t i = 0; i < p->mix.n; i++)
+		mean += p->mix.v[i].share * p->mix.v[i].cpu_ms;
+	if (!p->assumed[PF_CPU_MS] && fabs(p->cpu_ms_per_request - mean) > 0.01 * mean) {
+		ydoc_error(&L->y, L->d, cpu, "'workload.cpu_ms_per_request' is %g but the mean "
+			   "of 'workload.mix' is %.6g: they must agree within 1 %% (or leave "
+			   "'cpu_ms_per_request' out)", p->cpu_ms_per_request, mean);
+		fail(L);
+		return;
+	}
+	p->cpu_ms_per_request = mean;
+	p->assumed[PF_CPU_MS] = false;
+}
+
 /* The words a word field may take: fixed, or known from the knowledge base. */
 static const char *const *vocab_of(const struct loader *L, enum pf_vocab v, size_t *n)
 {
@@ -480,6 +702,44 @@ static void load_skills(struct loader *L, yaml_node_t *m, const struct profile_s
 		p->skill_stated[i] = number(L, skills, langs[i], path, &p->skills[i]);
 		free(path);
 	}
+}
+
+/*
+ * calibration: a section of its own, keyed by runtime id (unknown ids are
+ * errors with a suggestion), each value a CPU factor.
+ */
+static void load_factors(struct loader *L, yaml_node_t *root, const struct profile_spec *f)
+{
+	const char *const *rts;
+	size_t nrts;
+	yaml_node_t *m;
+	struct profile_factors *fac = field_ptr(L->p, f);
+
+	rts = vocab_of(L, f->vocab, &nrts);
+	m = section(L, root, f->path, rts, nrts);
+	L->p->assumed[f->assumed] = true;
+	if (m == NULL)
+		return;
+	fac->factor = xcalloc(m->data.mapping.pairs.top - m->data.mapping.pairs.start + 1,
+			      sizeof *fac->factor);
+	for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+		const char *id = ydoc_scalar(yaml_document_get_node(&L->y.doc, pr->key));
+		bool known = false;
+		double v = 0;
+		char *path;
+
+		for (size_t i = 0; id && i < nrts && !known; i++)
+			known = strcmp(rts[i], id) == 0;
+		if (!known)
+			continue;	/* reported by section() */
+		path = xasprintf("%s.%s", f->path, id);
+		if (number_in(L, yaml_document_get_node(&L->y.doc, pr->value), path, &f->range, &v)) {
+			fac->factor[fac->runtimes.n] = v;
+			strlist_push(&fac->runtimes, id);
+		}
+		free(path);
+	}
+	L->p->assumed[f->assumed] = fac->runtimes.n == 0;
 }
 
 /* priorities: a section of its own, one key per criterion. */
@@ -532,6 +792,10 @@ static bool load_field(struct loader *L, yaml_node_t *m, const struct profile_sp
 	case PT_WORDS:
 		words = vocab_of(L, f->vocab, &nwords);
 		return wordlist(L, m, key, f->path, f->noun, words, nwords, at);
+	case PT_MIX:
+		return load_mix(L, m, f);
+	case PT_TEXTS:
+		return textlist(L, m, key, f->path, at);
 	default:
 		return false;
 	}
@@ -607,6 +871,8 @@ static void load_section(struct loader *L, yaml_node_t *root, const char *name)
 	}
 	if (strcmp(name, "constraints") == 0)
 		check_exclude(L, m);
+	if (strcmp(name, "workload") == 0)
+		settle_mix(L, m);
 }
 
 /* Every section of the table, in table order; priorities is a mapping row. */
@@ -619,6 +885,10 @@ static void load_fields(struct loader *L, yaml_node_t *root)
 
 		if (f->type == PT_PRIORITIES) {
 			load_priorities(L, root, f);
+			continue;
+		}
+		if (f->type == PT_FACTORS) {
+			load_factors(L, root, f);
 			continue;
 		}
 		/* First row of a section: load the whole section. */
@@ -711,6 +981,7 @@ static void apply_default(struct profile *p, const struct profile_spec *f, const
 
 	switch (f->def) {
 	case PD_NONE:
+	case PD_MACHINE:
 		return;
 	case PD_FILE_NAME:
 		*(char **)at = xstrdup(strcmp(file, "-") == 0 ? "unnamed project"
@@ -737,7 +1008,8 @@ static void apply_defaults(struct profile *p, const char *file)
 			for (int k = 0; k < CRIT__COUNT; k++)
 				if (!p->priority_stated[k])
 					p->priorities[k] = f->defv[0];
-		} else if (f->type != PT_SKILLS && profile_field_assumed(p, f)) {
+		} else if (f->type != PT_SKILLS && f->type != PT_FACTORS &&
+			   profile_field_assumed(p, f)) {
 			apply_default(p, f, file);
 		}
 	}
@@ -854,6 +1126,8 @@ static void doc_num(struct buf *b, double v)
 
 static void doc_range(struct buf *b, const struct profile_range *r)
 {
+	if (r->above_min)
+		buf_adds(b, "over ");
 	doc_num(b, r->min);
 	buf_adds(b, " .. ");
 	doc_num(b, r->max);
@@ -883,6 +1157,16 @@ static void doc_values(struct buf *b, const struct profile_spec *f)
 	case PT_PRIORITIES:
 		buf_adds(b, "criterion: ");
 		doc_range(b, &f->range);
+		break;
+	case PT_MIX:
+		buf_addf(b, "1 .. %d of `{share, cpu_ms, name}`", PROFILE_MAX_CLASSES);
+		break;
+	case PT_FACTORS:
+		buf_adds(b, "runtime id: ");
+		doc_range(b, &f->range);
+		break;
+	case PT_TEXTS:
+		buf_addf(b, "up to %d texts of %d characters", PROFILE_MAX_TEXTS, PROFILE_SHORT_TEXT);
 		break;
 	default:
 		words = fixed_vocab(f->vocab, &n);
@@ -914,6 +1198,9 @@ static void doc_default(struct buf *b, const struct profile_spec *f)
 	case PD_PEAK:
 		buf_adds(b, "`peak_concurrency`");
 		break;
+	case PD_MACHINE:
+		buf_adds(b, "the probe machine's cores");
+		break;
 	case PD_BY_KIND:
 		for (int k = 0; k < 3; k++) {
 			buf_addf(b, "%s%s ", k ? ", " : "", kinds[k]);
@@ -930,7 +1217,11 @@ static void doc_default(struct buf *b, const struct profile_spec *f)
 			buf_adds(b, " each");
 		break;
 	default:
-		if (f->flags & PFL_ZERO_NONE)
+		if (f->type == PT_MIX)
+			buf_adds(b, "one class of `cpu_ms_per_request`");
+		else if (f->flags & PFL_QUIET)
+			buf_adds(b, "none");
+		else if (f->flags & PFL_ZERO_NONE)
 			buf_adds(b, "no limit");
 		else if (f->type == PT_SKILLS)
 			buf_adds(b, "0 each");
@@ -945,7 +1236,8 @@ void profile_fields_markdown(struct buf *out)
 	static const char *const types[] = {
 		[PT_TEXT] = "text", [PT_WORD] = "word", [PT_NUMBER] = "number",
 		[PT_INT] = "integer", [PT_WORDS] = "list of words", [PT_SKILLS] = "mapping",
-		[PT_PRIORITIES] = "mapping",
+		[PT_PRIORITIES] = "mapping", [PT_MIX] = "list of mappings", [PT_FACTORS] = "mapping",
+		[PT_TEXTS] = "list of texts",
 	};
 
 	buf_adds(out, "| field | type | values | default | meaning |\n"

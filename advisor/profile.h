@@ -31,6 +31,8 @@ enum profile_field {
 	PF_STRATEGY, PF_INSTANCES, PF_DEPLOYMENT,
 	PF_MEMORY, PF_COLD_START, PF_ECOSYSTEM, PF_EXCLUDE,
 	PF_PRIORITIES,
+	PF_NATIVE_SHARE, PF_MIX, PF_CORES_PER_INSTANCE, PF_COST_PER_CORE,
+	PF_CALIBRATION, PF_MAKERS, PF_CONSULTED, PF_INFORMED,
 	PF__COUNT
 };
 
@@ -38,6 +40,30 @@ struct strlist {
 	char **v;
 	size_t n;
 	size_t cap;
+};
+
+/* Most classes in workload.mix. */
+#define PROFILE_MAX_CLASSES 16
+/* Most entries, and characters per entry, of a list of short texts. */
+#define PROFILE_MAX_TEXTS 32
+#define PROFILE_SHORT_TEXT 200
+
+/* One request class of workload.mix. */
+struct profile_class {
+	double share;		/* (0, 1]; the shares sum to 1 */
+	double cpu_ms;		/* reference CPU ms, as cpu_ms_per_request */
+	char *name;		/* or NULL */
+};
+
+struct profile_mix {
+	struct profile_class *v;
+	size_t n;
+};
+
+/* calibration: a CPU factor per runtime id, in the order written. */
+struct profile_factors {
+	struct strlist runtimes;
+	double *factor;		/* by index in runtimes */
 };
 
 struct profile_accept {
@@ -55,10 +81,12 @@ struct profile {
 	enum workload_kind kind;
 	double peak_concurrency;
 	double requests_per_second;
-	double cpu_ms_per_request;
+	double cpu_ms_per_request;	/* the mix's mean when workload.mix is given */
 	double io_wait_fraction;
 	double latency_p99_ms;
 	struct strlist traits;
+	double native_share;		/* 0..1; assumed[PF_NATIVE_SHARE]: not given */
+	struct profile_mix mix;		/* n == 0: not given */
 
 	int team_size;
 	struct strlist languages;	/* the knowledge base's, in listing order */
@@ -69,14 +97,19 @@ struct profile {
 	enum scaling_strategy strategy;
 	int instances;
 	enum deployment deployment;
+	double cores_per_instance;	/* 0: not given (the probe machine's cores) */
 
 	double memory_mb_per_instance;	/* 0: no limit */
 	double cold_start_ms;		/* 0: no limit */
 	struct strlist ecosystem;
 	struct strlist exclude;
+	double cost_per_core_month;	/* 0: not given */
 
 	double priorities[CRIT__COUNT];
 	bool priority_stated[CRIT__COUNT];
+
+	struct profile_factors calibration;
+	struct strlist makers, consulted, informed;	/* decision.* */
 
 	struct profile_accept *accept;
 	size_t naccept;
@@ -90,6 +123,7 @@ struct profile {
 struct profile_range {
 	double min, max;
 	bool integer;
+	bool above_min;		/* min itself is not valid: values are > min */
 };
 
 /* How a profile field is stored and checked. */
@@ -101,6 +135,9 @@ enum pf_type {
 	PT_WORDS,		/* struct strlist of vocabulary words, none twice */
 	PT_SKILLS,		/* team.skills: a level per language */
 	PT_PRIORITIES,		/* priorities: a weight per criterion */
+	PT_MIX,			/* workload.mix: struct profile_mix */
+	PT_FACTORS,		/* calibration: struct profile_factors, runtime id -> number */
+	PT_TEXTS,		/* struct strlist of short texts, none twice */
 };
 
 /* The vocabulary of a word or word list. */
@@ -115,12 +152,14 @@ enum pf_default {
 	PD_PEAK,		/* workload.peak_concurrency (Little's law, 1 s stay) */
 	PD_FILE_NAME,		/* the profile's file name */
 	PD_EMPTY_TEXT,		/* "" */
+	PD_MACHINE,		/* 0: the probe machine's cores, known at advice time */
 };
 
 enum {
 	PFL_REQUIRED = 1,	/* absence is an error */
 	PFL_ZERO_NONE = 2,	/* 0 means "no limit": not a value to show or compare */
 	PFL_PROSE = 4,		/* shown as a paragraph, not as a row of the digest */
+	PFL_QUIET = 8,		/* absent: left out of the digests and the assumed list */
 };
 
 /*
@@ -160,6 +199,12 @@ double profile_field_num(const struct profile *p, const struct profile_spec *f);
 /* The value of a PT_TEXT or PT_WORD row. */
 const char *profile_field_str(const struct profile *p, const struct profile_spec *f);
 bool profile_field_assumed(const struct profile *p, const struct profile_spec *f);
+
+/* Is the row left out of the digests for this profile (PFL_QUIET and absent)? */
+bool profile_field_hidden(const struct profile *p, const struct profile_spec *f);
+
+/* calibration's factor for runtime id, or 0 when the profile gives none. */
+double profile_calibration(const struct profile *p, const char *runtime);
 
 /* The range of the field at path ("team.skills.go"), or NULL if it has none. */
 const struct profile_range *profile_range_of(const char *path);

@@ -64,6 +64,26 @@ static json_t *field_json(const struct profile *p, const struct profile_spec *f)
 		for (int i = 0; i < CRIT__COUNT; i++)
 			json_object_set_new(o, profile_criteria[i], num(p->priorities[i], f->json_digits));
 		return o;
+	case PT_MIX:
+		o = json_array();
+		for (size_t i = 0; i < p->mix.n; i++) {
+			json_t *c = json_object();
+
+			json_object_set_new(c, "share", num(p->mix.v[i].share, f->json_digits));
+			json_object_set_new(c, "cpu_ms", num(p->mix.v[i].cpu_ms, f->json_digits));
+			if (p->mix.v[i].name)
+				json_object_set_new(c, "name", json_string(p->mix.v[i].name));
+			json_array_append_new(o, c);
+		}
+		return o;
+	case PT_FACTORS:
+		o = json_object();
+		for (size_t i = 0; i < p->calibration.runtimes.n; i++)
+			json_object_set_new(o, p->calibration.runtimes.v[i],
+					    num(p->calibration.factor[i], f->json_digits));
+		return o;
+	case PT_TEXTS:
+		return strlist_json(profile_field_ptr(p, f));
 	}
 	return json_null();
 }
@@ -80,6 +100,9 @@ static json_t *profile_json(const struct profile *p)
 		char *sec;
 		json_t *so;
 
+		/* New optional fields appear only when given. */
+		if (profile_field_hidden(p, f))
+			continue;
 		if (dot == NULL) {
 			json_object_set_new(o, f->path, field_json(p, f));
 			continue;
@@ -98,7 +121,8 @@ static json_t *profile_json(const struct profile *p)
 						     "because", p->accept[i].because));
 	json_object_set_new(o, "accept", acc);
 	for (size_t i = 0; i < profile_nfields; i++)
-		if (profile_field_assumed(p, &profile_fields[i]))
+		if (profile_field_assumed(p, &profile_fields[i]) &&
+		    !profile_field_hidden(p, &profile_fields[i]))
 			json_array_append_new(assumed, json_string(profile_fields[i].path));
 	json_object_set_new(o, "assumed", assumed);
 	return o;

@@ -199,8 +199,10 @@ static void rowlist(struct table *tab, const char *field, const struct strlist *
 static void profile_row(struct table *tab, const struct profile *p, const struct profile_spec *f)
 {
 	bool assumed = profile_field_assumed(p, f);
-	char *path;
+	char *path, *v;
 
+	if (profile_field_hidden(p, f))
+		return;
 	switch (f->type) {
 	case PT_TEXT:
 	case PT_WORD:
@@ -228,6 +230,31 @@ static void profile_row(struct table *tab, const struct profile *p, const struct
 			rownum(tab, path, p->priorities[i], !p->priority_stated[i], NULL);
 			free(path);
 		}
+		break;
+	case PT_MIX:
+		for (size_t i = 0; i < p->mix.n; i++) {
+			const struct profile_class *c = &p->mix.v[i];
+			char *share = md_numstr(c->share), *cpu = md_numstr(c->cpu_ms);
+
+			path = xasprintf("%s[%zu]", f->path, i);
+			v = xasprintf("share %s, %s ms CPU%s%s", share, cpu, c->name ? ": " : "",
+				      c->name ? c->name : "");
+			row(tab, path, v, false);
+			free(share);
+			free(cpu);
+			free(path);
+			free(v);
+		}
+		break;
+	case PT_FACTORS:
+		for (size_t i = 0; i < p->calibration.runtimes.n; i++) {
+			path = xasprintf("%s.%s", f->path, p->calibration.runtimes.v[i]);
+			rownum(tab, path, p->calibration.factor[i], false, NULL);
+			free(path);
+		}
+		break;
+	case PT_TEXTS:
+		rowlist(tab, f->path, profile_field_ptr(p, f), assumed);
 		break;
 	}
 }

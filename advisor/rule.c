@@ -85,13 +85,19 @@ static const struct field_def *profile_def(const char *name)
 		[PT_NUMBER] = { "number", F_NUM }, [PT_INT] = { "integer", F_NUM },
 		[PT_WORDS] = { "list", F_LIST }, [PT_SKILLS] = { "skill", F_NUM },
 		[PT_PRIORITIES] = { "priority", F_NUM },
+		[PT_FACTORS] = { "calibration", F_NUM }, [PT_TEXTS] = { "list", F_LIST },
 	};
 	const char *key;
 	const struct profile_spec *f = profile_field_find(name, &key);
+	bool keyed;
 
-	if (f == NULL || (f->type == PT_SKILLS && !valid_word(key)))
+	/* workload.mix is a list of mappings: no condition compares it. */
+	if (f == NULL || f->type == PT_MIX)
 		return NULL;
-	if ((f->type == PT_SKILLS || f->type == PT_PRIORITIES) && key == NULL)
+	keyed = f->type == PT_SKILLS || f->type == PT_PRIORITIES || f->type == PT_FACTORS;
+	if (keyed && key == NULL)
+		return NULL;
+	if ((f->type == PT_SKILLS || f->type == PT_FACTORS) && !valid_word(key))
 		return NULL;
 	return &by_type[f->type];
 }
@@ -240,8 +246,8 @@ static size_t field_names(char **names, size_t max)
 		if (p->type == PT_PRIORITIES) {
 			for (int k = 0; k < CRIT__COUNT && n < max; k++)
 				names[n++] = xasprintf("%s.%s", p->path, profile_criteria[k]);
-		} else if (p->type == PT_SKILLS) {
-			continue;	/* languages are the knowledge base's */
+		} else if (p->type == PT_SKILLS || p->type == PT_FACTORS || p->type == PT_MIX) {
+			continue;	/* languages and runtimes are the knowledge base's */
 		} else {
 			names[n++] = xstrdup(p->path);
 		}
@@ -802,7 +808,10 @@ int ruleset_load_dir(struct ruleset *rs, const char *dir, struct diags *d)
 	return rc;
 }
 
-/* A team.skills.LANGUAGE field must name a language of the knowledge base. */
+/*
+ * A team.skills.LANGUAGE field must name a language of the knowledge base,
+ * a calibration.RUNTIME field one of its runtimes.
+ */
 static int check_languages(const struct rule *r, const struct cond *c, const struct kb *kb,
 			   struct diags *d)
 {
@@ -821,6 +830,11 @@ static int check_languages(const struct rule *r, const struct cond *c, const str
 				return rc;
 		diag_add(d, DIAG_ERROR, r->file, NULL, 0, c->line, c->col,
 			 "rule '%s': unknown language '%s' in field '%s'", r->id, key, c->field);
+		rc = -1;
+	}
+	if (f && f->type == PT_FACTORS && kb_runtime(kb, key) == NULL) {
+		diag_add(d, DIAG_ERROR, r->file, NULL, 0, c->line, c->col,
+			 "rule '%s': unknown runtime '%s' in field '%s'", r->id, key, c->field);
 		rc = -1;
 	}
 	return rc;

@@ -142,8 +142,10 @@ static void test_profile_full(void **state)
 	assert_int_equal(p->naccept, 1);
 	assert_string_equal(p->accept[0].rule, "gil-limits-cpu-threads");
 	assert_int_equal(p->accept[0].line, 34);
-	for (int i = 0; i < PF__COUNT; i++)
-		assert_false(p->assumed[i]);
+	/* Every field of the design's profile is stated; the later additions are absent. */
+	for (size_t i = 0; i < profile_nfields; i++)
+		assert_true(!profile_field_assumed(p, &profile_fields[i]) ||
+			    (profile_fields[i].flags & PFL_QUIET));
 }
 
 static void test_profile_defaults_marked(void **state)
@@ -385,6 +387,128 @@ static void test_profile_null_optional_is_default(void **state)
 	assert_true(f->p.latency_p99_ms == 200);
 }
 
+static const char additions[] =
+	"version: 1\n"
+	"workload:\n"
+	"  kind: mixed\n"
+	"  peak_concurrency: 200\n"
+	"  native_share: 0.6\n"
+	"  mix:\n"
+	"    - {share: 0.95, cpu_ms: 2}\n"
+	"    - {share: 0.05, cpu_ms: 300, name: pdf-render}\n"
+	"scaling:\n"
+	"  cores_per_instance: 0.5\n"
+	"constraints:\n"
+	"  cost_per_core_month: 25\n"
+	"calibration:\n"
+	"  python: 6\n"
+	"  node: 2.5\n"
+	"decision:\n"
+	"  makers: [platform architects]\n"
+	"  consulted: [security, finance]\n"
+	"  informed: [all engineering]\n";
+
+/* Every field of the contract additions, and cpu_ms_per_request from the mix. */
+static void test_profile_additions(void **state)
+{
+	struct fixture *f = *state;
+	struct profile *p = &f->p;
+
+	assert_int_equal(load(f, additions), 0);
+	assert_float_equal(p->native_share, 0.6, 1e-12);
+	assert_false(p->assumed[PF_NATIVE_SHARE]);
+	assert_int_equal(p->mix.n, 2);
+	assert_float_equal(p->mix.v[0].share, 0.95, 1e-12);
+	assert_float_equal(p->mix.v[1].cpu_ms, 300, 1e-12);
+	assert_null(p->mix.v[0].name);
+	assert_string_equal(p->mix.v[1].name, "pdf-render");
+	/* 0.95 x 2 + 0.05 x 300 */
+	assert_float_equal(p->cpu_ms_per_request, 16.9, 1e-9);
+	assert_false(p->assumed[PF_CPU_MS]);
+	assert_float_equal(p->cores_per_instance, 0.5, 1e-12);
+	assert_float_equal(p->cost_per_core_month, 25, 1e-12);
+	assert_float_equal(profile_calibration(p, "python"), 6, 1e-12);
+	assert_float_equal(profile_calibration(p, "node"), 2.5, 1e-12);
+	assert_float_equal(profile_calibration(p, "go"), 0, 0);
+	assert_int_equal(p->makers.n, 1);
+	assert_string_equal(p->makers.v[0], "platform architects");
+	assert_int_equal(p->consulted.n, 2);
+	assert_string_equal(p->informed.v[0], "all engineering");
+	for (size_t i = 0; i < profile_nfields; i++)
+		assert_false(profile_field_hidden(p, &profile_fields[i]));
+}
+
+/* Absent, the new optional fields are hidden from the digests, not assumed rows. */
+static void test_profile_additions_absent_are_quiet(void **state)
+{
+	struct fixture *f = *state;
+	struct profile *p = &f->p;
+	const struct profile_spec *mix = profile_field_find("workload.mix", NULL);
+	const struct profile_spec *cal = profile_field_find("calibration.go", NULL);
+
+	assert_int_equal(load(f, "version: 1\nworkload: {kind: io, peak_concurrency: 5}\n"), 0);
+	assert_true(profile_field_hidden(p, mix));
+	assert_true(profile_field_hidden(p, cal));
+	assert_true(profile_field_hidden(p, profile_field_find("decision.makers", NULL)));
+	assert_false(profile_field_hidden(p, profile_field_find("workload.traits", NULL)));
+	assert_int_equal(p->mix.n, 0);
+	assert_float_equal(p->cores_per_instance, 0, 0);
+	assert_float_equal(p->cpu_ms_per_request, 2, 0);	/* the io default still */
+	assert_true(p->assumed[PF_CPU_MS]);
+}
+
+/* Each bad new value is an error at its place, in the existing style. */
+static void test_profile_additions_errors(void **state)
+{
+	struct fixture *f = *state;
+	const char *w = "version: 1\nworkload:\n  kind: io\n  peak_concurrency: 5\n";
+	char *t;
+
+#define EXPECT(tail, line, col, needle)                                   \
+	do {                                                              \
+		t = xasprintf("%s%s", w, tail);                           \
+		expect_error(f, t, line, col, needle);                    \
+		free(t);                                                  \
+	} while (0)
+	EXPECT("  native_share: -0.1\n", 5, 17, "'workload.native_share' is out of range");
+	EXPECT("  mix:\n    - {share: 0.5, cpu_ms: 1}\n    - {share: 0.49, cpu_ms: 1}\n", 5, 3,
+	       "the shares of 'workload.mix' sum to 0.99, not 1");
+	EXPECT("  mix: []\n", 5, 8, "'workload.mix' needs 1 to 16 classes, found 0");
+	EXPECT("  mix:\n    - {share: 0, cpu_ms: 1}\n", 6, 15,
+	       "'workload.mix[0].share' is out of range: 0 is not more than 0");
+	EXPECT("  mix:\n    - {share: 1.5, cpu_ms: 1}\n", 6, 15, "'workload.mix[0].share' is out");
+	EXPECT("  mix:\n    - {cpu_ms: 1}\n", 6, 7, "missing required key 'workload.mix[0].share'");
+	EXPECT("  mix:\n    - {share: 1, cpu_ms: 1, nme: x}\n", 6, 29,
+	       "unknown key 'nme' in workload.mix[0] (did you mean 'name'?)");
+	EXPECT("  cpu_ms_per_request: 3\n  mix:\n    - {share: 1, cpu_ms: 2}\n", 5, 23,
+	       "the mean of 'workload.mix' is 2");
+	EXPECT("scaling:\n  cores_per_instance: 0.2\n", 6, 23,
+	       "'scaling.cores_per_instance' is out of range");
+	EXPECT("constraints:\n  cost_per_core_month: -1\n", 6, 24,
+	       "'constraints.cost_per_core_month' is out of range");
+	EXPECT("calibration:\n  pyton: 6\n", 6, 3, "unknown key 'pyton' in calibration "
+	       "(did you mean 'python'?)");
+	EXPECT("calibration:\n  go: 0\n", 6, 7, "'calibration.go' is out of range");
+	EXPECT("calibration:\n  go: fast\n", 6, 7, "'calibration.go' must be a number");
+	EXPECT("decision:\n  makers: [a, b, a]\n", 6, 18, "'a' is listed twice in 'decision.makers'");
+	EXPECT("decision:\n  consulted: x\n", 6, 14, "'decision.consulted' must be a list");
+	EXPECT("decision:\n  informed: [[x]]\n", 6, 14, "'decision.informed'");
+#undef EXPECT
+}
+
+/* A mix and cpu_ms_per_request within 1 % agree: the mix's mean is used. */
+static void test_profile_mix_agrees_within_one_percent(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(load(f, "version: 1\nworkload:\n  kind: io\n  peak_concurrency: 5\n"
+			      "  cpu_ms_per_request: 2.015\n  mix: [{share: 1, cpu_ms: 2}]\n"), 0);
+	assert_float_equal(f->p.cpu_ms_per_request, 2, 1e-12);
+	/* Shares within 0.001 of 1 are accepted. */
+	assert_int_equal(load(f, "version: 1\nworkload:\n  kind: io\n  peak_concurrency: 5\n"
+			      "  mix: [{share: 0.3333, cpu_ms: 1}, {share: 0.6667, cpu_ms: 4}]\n"), 0);
+}
+
 /* The table of fields marks every assumed flag once, and only optional rows. */
 static void test_profile_fields_table_complete(void **state)
 {
@@ -401,7 +525,8 @@ static void test_profile_fields_table_complete(void **state)
 		assert_true(f->assumed >= 0 && f->assumed < PF__COUNT);
 		seen[f->assumed]++;
 		assert_non_null(profile_field_find(f->type == PT_PRIORITIES ? "priorities.velocity" :
-						   f->type == PT_SKILLS ? "team.skills.go" : f->path,
+						   f->type == PT_SKILLS ? "team.skills.go" :
+						   f->type == PT_FACTORS ? "calibration.python" : f->path,
 						   NULL));
 	}
 	for (int i = 0; i < PF__COUNT; i++)
@@ -438,6 +563,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_profile_all_zero_priorities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_latency_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_null_optional_is_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_additions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_additions_absent_are_quiet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_additions_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_mix_agrees_within_one_percent, setup,
+						teardown),
 		cmocka_unit_test(test_profile_fields_table_complete),
 	};
 
