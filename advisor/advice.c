@@ -275,29 +275,6 @@ static bool probe_num(const struct probe_set *ps, const char *name, double *out)
 }
 
 /*
- * Does the heavy work run in native libraries?  Then a runtime's own speed
- * matters little: traits of the class 'native' (knowledge/vocabulary.md:
- * ML, image and video processing, data science), or a description naming the runtime's native
- * libraries (its knowledge file's native_libraries pattern).
- */
-static bool native_work(const struct kb *kb, const struct profile *p,
-			const struct kb_runtime *rt)
-{
-	pcre2_match_data *md;
-	int rc;
-
-	if (kb_traits_have(kb, &p->traits, TRAIT_NATIVE))
-		return true;
-	if (rt->native_re == NULL || *p->description == '\0')
-		return false;
-	md = pcre2_match_data_create_from_pattern(rt->native_re, NULL);
-	rc = pcre2_match(rt->native_re, (PCRE2_SPTR)p->description, strlen(p->description), 0, 0,
-			 md, NULL);
-	pcre2_match_data_free(md);
-	return rc >= 0;
-}
-
-/*
  * The share of request CPU an offload model (an event loop with worker
  * threads) runs on its workers.  Connection handling, parsing and I/O stay
  * on the loop; what goes to the workers is the CPU-heavy part, and the
@@ -369,6 +346,89 @@ static void limit_text(const struct cap_result *r, const struct profile *p, stru
 	}
 }
 
+/* The capacity model's inputs for candidate cd, with its CPU factor set apart. */
+struct cap_inputs {
+	struct cap_class mix[PROFILE_MAX_CLASSES];
+	struct cap_load ld;
+	struct cap_runtime cr;
+	struct cap_model cm;
+};
+
+static void cap_inputs(const struct advice *a, const struct candidate *cd,
+		       const struct capacity *k, struct cap_inputs *in)
+{
+	const struct profile *p = a->p;
+	const struct kb_model *m = cd->model;
+	const struct kb_runtime *rt = cd->rt;
+
+	memset(in, 0, sizeof *in);
+	in->ld.rps = p->requests_per_second;
+	in->ld.concurrency = p->peak_concurrency;
+	in->ld.nmix = workload_request_mix(p, in->mix, ARRAY_SIZE(in->mix));
+	in->ld.mix = in->mix;
+	in->ld.io_ms = a->dv.io_ms_per_request;
+	in->ld.budget_p99_ms = p->latency_p99_ms;
+	in->ld.memory_limit_mb = p->memory_mb_per_instance;
+	in->ld.machine_cores = (int)a->dv.machine_cores;
+	in->ld.cores_per_instance = (int)a->dv.instance_cores;
+	in->ld.target_utilisation = ADVICE_TARGET_UTILISATION;
+	in->ld.cost_per_core_month = p->cost_per_core_month;
+	in->cr.cpu_factor = k->cpu_factor;
+	in->cr.baseline_mb = rt->baseline_memory_mb;
+	in->cr.task_kib = k->task_memory_kib;
+	/*
+	 * The default collector's pause is a tail figure: the capacity model
+	 * adds it to p99 only.  The loop-lag probe informs rules
+	 * (probe.loop.timer_lag), not the latency sum: the queueing wait
+	 * already counts the wait behind busy work.
+	 */
+	in->cr.gc_p99_ms = kb_runtime_gc(rt)->p99_pause_ms;
+	in->cm.shape = shape_of(m);
+	in->cm.speedup = k->speedup;
+	in->cm.handoff_us = 2 * k->overhead_us;		/* in and out */
+	in->cm.offload_share = in->cm.shape == CAP_OFFLOAD ? offload_share(p) : 0;
+	in->cm.worker_mb = m->def_worker_memory_mb;
+}
+
+/* Cores needed with the CPU factor f instead of the typical one; 0 when infeasible. */
+static double cores_at_factor(struct cap_inputs *in, double f)
+{
+	struct cap_result r;
+	const char *why = NULL;
+
+	in->cr.cpu_factor = f;
+	if (cap_size(&in->ld, &in->cr, &in->cm, &r, &why) < 0 || !r.feasible)
+		return 0;
+	return r.cores_needed;
+}
+
+/*
+ * A runtime with several collectors (Java: G1 by default, ZGC) that cannot
+ * meet the target with its default one is sized with the first other
+ * collector that does: the pause is a tail the team can choose, not a
+ * fixed cost of the runtime.  r and the collector named in k change only
+ * when one fits.
+ */
+static void other_collector(const struct kb_runtime *rt, struct cap_inputs *in,
+			    struct cap_result *r, struct capacity *k)
+{
+	for (size_t g = 0; g < rt->ngcs; g++) {
+		struct cap_result alt;
+		const char *why = NULL;
+
+		if (rt->gcs[g].is_default)
+			continue;
+		in->cr.gc_p99_ms = rt->gcs[g].p99_pause_ms;
+		if (cap_size(&in->ld, &in->cr, &in->cm, &alt, &why) == 0 && alt.feasible) {
+			*r = alt;
+			k->gc_collector = rt->gcs[g].collector;
+			k->gc_switched = true;
+			return;
+		}
+	}
+	in->cr.gc_p99_ms = kb_runtime_gc(rt)->p99_pause_ms;
+}
+
 /* Size one candidate with the capacity model (capacity.h). */
 static void capacity_compute(const struct advice *a, struct candidate *cd)
 {
@@ -376,14 +436,13 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	const struct kb_model *m = cd->model;
 	const struct kb_runtime *rt = cd->rt;
 	struct capacity *k = &cd->cap;
-	struct cap_class one = { 1, p->cpu_ms_per_request, NULL };
-	struct cap_load ld = { 0 };
-	struct cap_runtime cr = { 0 };
-	struct cap_model cm = { 0 };
+	struct workload_factor wf;
+	struct cap_inputs in;
 	struct cap_result r;
 	const char *why = NULL;
 	double sp, ov, mem;
 	bool m1, m2;
+	int rc;
 
 	memset(k, 0, sizeof *k);
 	m1 = probe_num(a->ps, m->speedup_probe, &sp);
@@ -396,37 +455,23 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	if (!probe_num(a->ps, m->task_memory_probe, &mem))
 		mem = m->task_memory_probe ? m->def_task_memory_kib : 0;
 	k->task_memory_kib = fmax(cd->use->task_memory_kib, mem);
-	k->cpu_factor = native_work(a->kb, p, rt) ? rt->native_cpu_factor : rt->cpu_factor;
+	/* The CPU factor comes from explicit profile data only, never the description. */
+	workload_cpu_factor(p, a->kb, rt, &wf);
+	k->cpu_factor = wf.typical;
+	k->cpu_factor_low = wf.low;
+	k->cpu_factor_high = wf.high;
+	k->cpu_source = wf.source;
+	snprintf(k->cpu_why, sizeof k->cpu_why, "%s", wf.why);
+	k->gc_collector = kb_runtime_gc(rt)->collector;
 	k->speedup = sp;
 	k->overhead_us = ov;
+	cap_inputs(a, cd, k, &in);
+	k->offload_share = in.cm.offload_share;
 
-	ld.rps = p->requests_per_second;
-	ld.concurrency = p->peak_concurrency;
-	ld.mix = &one;
-	ld.nmix = 1;
-	ld.io_ms = a->dv.io_ms_per_request;
-	ld.budget_p99_ms = p->latency_p99_ms;
-	ld.memory_limit_mb = p->memory_mb_per_instance;
-	ld.machine_cores = (int)a->dv.machine_cores;
-	ld.target_utilisation = ADVICE_TARGET_UTILISATION;
-	cr.cpu_factor = k->cpu_factor;
-	cr.baseline_mb = rt->baseline_memory_mb;
-	cr.task_kib = k->task_memory_kib;
-	/*
-	 * The knowledge base's pause is a tail figure: the capacity model adds
-	 * it to p99 only.  The loop-lag probe informs rules
-	 * (probe.loop.timer_lag), not the latency sum: the queueing wait
-	 * already counts the wait behind busy work.
-	 */
-	cr.gc_p99_ms = rt->gc_pause_ms;
-	cm.shape = shape_of(m);
-	cm.speedup = sp;
-	cm.handoff_us = 2 * ov;		/* in and out */
-	cm.offload_share = cm.shape == CAP_OFFLOAD ? offload_share(p) : 0;
-	cm.worker_mb = m->def_worker_memory_mb;
-	k->offload_share = cm.offload_share;
-
-	if (cap_size(&ld, &cr, &cm, &r, &why) < 0) {
+	rc = cap_size(&in.ld, &in.cr, &in.cm, &r, &why);
+	if (rc == 0 && !r.feasible)
+		other_collector(rt, &in, &r, k);
+	if (rc < 0) {
 		/* Out-of-range inputs are refused by the profile loader; say so if not. */
 		k->feasible = false;
 		snprintf(k->limit, sizeof k->limit, "the capacity model refused the input: %s", why);
@@ -446,12 +491,26 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	k->instances_needed = r.feasible ? (int)r.instances : 0;
 	k->cores_needed = r.cores_needed;
 	k->cores_busy = r.cores_busy;
+	k->cost_month = r.feasible ? r.cost_month : 0;
+	k->hol_ms = r.hol_blocking_ms;
+	k->hol_class = r.hol_class >= 0 && (size_t)r.hol_class < in.ld.nmix
+			       ? in.mix[r.hol_class].name : NULL;
 	k->meets_target = r.feasible && r.cores_needed <= a->dv.planned_cores + 1e-9;
 	if (r.feasible)
 		cap_shape_text(&r, k->shape, sizeof k->shape);
 	else
 		snprintf(k->shape, sizeof k->shape, "none");
+	if (r.feasible && k->gc_switched) {
+		size_t n = strlen(k->shape);
+
+		snprintf(k->shape + n, sizeof k->shape - n, ", with the %s collector (%s, the "
+			 "default, pauses too long for the budget)", k->gc_collector,
+			 kb_runtime_gc(rt)->collector);
+	}
 	limit_text(&r, p, k);
+	/* The same sizing at the ends of the factor's range (docs/method.md). */
+	k->cores_needed_low = cores_at_factor(&in, wf.low);
+	k->cores_needed_high = cores_at_factor(&in, wf.high);
 }
 
 /*
@@ -584,7 +643,10 @@ static void derive(struct advice *a)
 	double io_ms = 0;
 
 	a->dv.machine_cores = a->ps && a->ps->fp.cores > 0 ? a->ps->fp.cores : ADVICE_DEFAULT_CORES;
-	a->dv.planned_cores = p->instances * a->dv.machine_cores;
+	/* Instances are the profile's size, else the size of the machine measured. */
+	a->dv.instance_cores = p->cores_per_instance > 0 ? fmax(1, ceil(p->cores_per_instance - 1e-9))
+							 : a->dv.machine_cores;
+	a->dv.planned_cores = p->instances * a->dv.instance_cores;
 	a->dv.cpu_cores = p->requests_per_second * p->cpu_ms_per_request / 1000.0;
 	a->dv.cpu_cores_per_instance = a->dv.cpu_cores / p->instances;
 	a->dv.in_flight_per_instance = p->peak_concurrency / p->instances;
@@ -1169,7 +1231,8 @@ static void reasons(struct advice *a)
 	}
 }
 
-const char *const risk_kind_names[] = { "rule", "capacity", "close-call", "assumed-inputs" };
+const char *const risk_kind_names[] = { "rule", "capacity", "head-of-line-blocking", "close-call",
+					 "assumed-inputs" };
 _Static_assert(ARRAY_SIZE(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
 
 static struct advice_risk *add_risk(struct advice *a, size_t *cap, enum risk_kind kind,
@@ -1217,7 +1280,7 @@ static void risks(struct advice *a)
 		add_risk(a, &cap, RISK_CAPACITY,
 			 xasprintf("The plan has %d instance%s of %g cores (%g cores) but the estimate "
 				   "needs %g cores: %s (%s).", planned, planned == 1 ? "" : "s",
-				   a->dv.machine_cores, a->dv.planned_cores, w->cap.cores_needed,
+				   a->dv.instance_cores, a->dv.planned_cores, w->cap.cores_needed,
 				   w->cap.shape, w->cap.limit),
 			 xasprintf("plan for %g cores, or reduce CPU per request.",
 				   w->cap.cores_needed));
@@ -1226,6 +1289,19 @@ static void risks(struct advice *a)
 			 xasprintf("No candidate meets the target at any size; this one comes "
 				   "closest: %s.", w->cap.limit),
 			 xstrdup("revisit the latency budget or the work per request."));
+	if (w->cap.feasible && w->cap.hol_ms > 0) {
+		char *cls = w->cap.hol_class ? xasprintf("'%s' request", w->cap.hol_class)
+					     : xstrdup("slow request");
+
+		add_risk(a, &cap, RISK_BLOCKING,
+			 xasprintf("One thread runs each request to its end here, so a %s (%.0f ms "
+				   "of CPU in this runtime) blocks every other request of its "
+				   "process while it runs; the p99 above counts that wait.", cls,
+				   w->cap.hol_ms),
+			 xstrdup("move the slow class to a worker tier or a thread pool, or cut its "
+				 "CPU time."));
+		free(cls);
+	}
 	if (a->confidence < 0.6)
 		add_risk(a, &cap, RISK_CLOSE_CALL,
 			 xstrdup("The top candidates are within a few tenths of a point."),

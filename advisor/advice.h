@@ -23,6 +23,7 @@
 #include "probe.h"
 #include "profile.h"
 #include "rule.h"
+#include "workload.h"
 
 /* With no probe figures, an instance is assumed to have this many cores. */
 #define ADVICE_DEFAULT_CORES 2
@@ -42,7 +43,17 @@ struct capacity {
 	bool measured;		/* speed-up and overhead come from probes */
 	double usable_cores;	/* per instance, after the speed-up */
 	double overhead_us;	/* dispatch cost per hand-off */
-	double cpu_factor;	/* applied to cpu_ms_per_request (native or not) */
+	double cpu_factor;	/* typical factor on the profile's work (workload.h) */
+	double cpu_factor_low, cpu_factor_high;	/* the ends of its range */
+	enum workload_source cpu_source;	/* knowledge, legacy or calibration */
+	char cpu_why[256];	/* where the factor came from, in words */
+	double cores_needed_low;	/* cores_needed at the low and high factor; */
+	double cores_needed_high;	/* 0 where infeasible there */
+	double cost_month;	/* cores_needed x constraints.cost_per_core_month; 0: none */
+	double hol_ms;		/* a slow class blocking a single thread; 0: none */
+	const char *hol_class;	/* its name (or NULL) */
+	const char *gc_collector;	/* the collector whose pause p99 carries */
+	bool gc_switched;	/* not the default: the default cannot meet the budget */
 	double offload_share;	/* offload models: share of CPU run by the workers */
 	double task_memory_kib;
 	double service_ms;	/* mean CPU per request in this runtime, with hand-offs */
@@ -106,6 +117,7 @@ struct fired_rule {
 enum risk_kind {
 	RISK_RULE,		/* a fired rule's risk; the rule is on the winner */
 	RISK_CAPACITY,		/* the plan has fewer instances than the winner needs */
+	RISK_BLOCKING,		/* a slow request class blocks a single-threaded process */
 	RISK_CLOSE_CALL,	/* low confidence */
 	RISK_ASSUMED,		/* key inputs took their defaults */
 	RISK__COUNT
@@ -178,7 +190,8 @@ struct flip {
 
 struct derived {
 	double machine_cores;
-	double planned_cores;	/* scaling.instances x machine cores */
+	double instance_cores;	/* scaling.cores_per_instance (whole cores), else machine cores */
+	double planned_cores;	/* scaling.instances x instance_cores */
 	double cpu_cores;
 	double cpu_cores_per_instance;
 	double in_flight_per_instance;

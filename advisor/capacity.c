@@ -191,6 +191,61 @@ static size_t quantile_class(const struct setup *su, const double *t, double q)
 	return order[su->n - 1];
 }
 
+/*
+ * P(T > t) for the response time T = W + S + io of the mix: the class of a
+ * request, with time path[i], is independent of the wait W, whose tail is
+ * taken as P(W > x) = pw exp(-x / theta) (theta = the mean wait of those
+ * who wait).
+ */
+static double mix_tail(const struct setup *su, const double *path, double io, double pw,
+		       double theta, double t)
+{
+	double p = 0;
+
+	for (size_t i = 0; i < su->n; i++) {
+		double x = t - path[i] - io;
+
+		if (x < 0)
+			p += su->share[i];
+		else if (pw > 0 && theta > 0)
+			p += su->share[i] * pw * exp(-x / theta);
+	}
+	return p;
+}
+
+/*
+ * The q-quantile of T (see mix_tail), found by bisection: it lies between
+ * the fastest class with no wait and the slowest with the wait's own
+ * q-quantile (summing the two quantiles, as a bound, overstates the tail
+ * of a mix where few requests are slow).
+ */
+static double mix_quantile(const struct setup *su, const double *path, double io, double pw,
+			   double wmean, double q)
+{
+	double theta = pw > 0 ? wmean / pw : 0;
+	double lo = INFINITY, hi = 0;
+
+	if (su->n == 1)		/* one class: the wait's quantile plus its time, exactly */
+		return path[0] + io + cap_wait_quantile(pw, wmean, q);
+
+	for (size_t i = 0; i < su->n; i++) {
+		lo = fmin(lo, path[i] + io);
+		hi = fmax(hi, path[i] + io);
+	}
+	hi += cap_wait_quantile(pw, wmean, q) + 1e-9;
+	if (mix_tail(su, path, io, pw, theta, lo) <= 1 - q)
+		return lo;
+	for (int it = 0; it < 100 && hi - lo > 1e-9 * fmax(1, hi); it++) {
+		double mid = (lo + hi) / 2;
+
+		if (mix_tail(su, path, io, pw, theta, mid) > 1 - q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
 /* Every figure with n instances (n may be CAP_MAX_INSTANCES + 1 for "idle"). */
 static void evaluate(const struct setup *su, double n, bool idle, struct eval *e)
 {
@@ -270,9 +325,33 @@ static void evaluate(const struct setup *su, double n, bool idle, struct eval *e
 	}
 
 	e->util = fmax(fmax(main.rho, pool.rho), cpu_share);
-	e->q99 = main.w99 + pool.w99;
-	e->p50 = main.w50 + pool.w50 + e->svc_p50 + su->io_ms;
-	e->p99 = e->q99 + e->svc_p99 + su->io_ms + su->gc_ms;
+	{
+		/* The two stations' waits as one: waits if either makes it wait. */
+		double pw = 1 - (1 - main.pw) * (1 - pool.pw), wq = main.wq + pool.wq;
+
+		e->q99 = cap_wait_quantile(pw, wq, 0.99);
+
+		e->p50 = mix_quantile(su, path, su->io_ms, pw, wq, 0.5);
+		/* The collector's pause is a tail: on p99 only. */
+		e->p99 = mix_quantile(su, path, su->io_ms, pw, wq, 0.99) + su->gc_ms;
+	}
+	/*
+	 * Threads and goroutines are time-sliced: a short request is not held
+	 * behind a long one, the cores are shared (processor sharing).  Each
+	 * class is slowed by the same factor, 1 + C / (c - a), the M/M/c wait
+	 * in units of service time (S / (1 - rho) on one core), whatever the
+	 * mix: a slow class does not block the others, as it does on a loop.
+	 */
+	if ((shape == CAP_SHARED_POOL || shape == CAP_GIL) && main.stable && main.rho > 0) {
+		double slow = 1 + main.pw / ((double)main.c * (1 - main.rho));
+		double shared[CAP_MAX_CLASSES];
+
+		for (size_t i = 0; i < su->n; i++)
+			shared[i] = path[i] * slow;
+		e->p50 = mix_quantile(su, shared, su->io_ms, 0, 0, 0.5);
+		e->p99 = mix_quantile(su, shared, su->io_ms, 0, 0, 0.99) + su->gc_ms;
+		e->q99 = shared[i99] - path[i99];
+	}
 
 	/* In flight: the stated concurrency, or more by Little's law (L = lambda W). */
 	need = ld->concurrency;

@@ -145,6 +145,9 @@ static json_t *capacity_json(const struct candidate *c)
 	json_object_set_new(o, "processes_per_instance", num(k->processes, 0));
 	json_object_set_new(o, "usable_cores", num(k->usable_cores, 2));
 	json_object_set_new(o, "cpu_factor", num(k->cpu_factor, 3));
+	json_object_set_new(o, "cpu_factor_range", json_pack("[o, o]", num(k->cpu_factor_low, 3),
+							     num(k->cpu_factor_high, 3)));
+	json_object_set_new(o, "cpu_factor_source", json_string(workload_source_name(k->cpu_source)));
 	json_object_set_new(o, "service_ms", num(k->service_ms, 3));
 	json_object_set_new(o, "rps_per_instance", num(k->rps_per_instance, 1));
 	json_object_set_new(o, "utilisation", num(k->utilisation, 3));
@@ -157,6 +160,17 @@ static json_t *capacity_json(const struct candidate *c)
 	json_object_set_new(o, "meets_target", json_boolean(k->meets_target));
 	json_object_set_new(o, "limit", json_string(k->limit));
 	json_object_set_new(o, "cores_needed", num(k->cores_needed, 2));
+	/* At the ends of the CPU factor's range; null where infeasible there. */
+	json_object_set_new(o, "cores_needed_range",
+			    json_pack("[o, o]", k->cores_needed_low > 0 ? num(k->cores_needed_low, 2)
+									: json_null(),
+				      k->cores_needed_high > 0 ? num(k->cores_needed_high, 2)
+							       : json_null()));
+	if (c->cap.cost_month > 0)
+		json_object_set_new(o, "cost_month", num(k->cost_month, 2));
+	json_object_set_new(o, "gc_collector", json_string(k->gc_collector ? k->gc_collector : ""));
+	if (k->hol_ms > 0)
+		json_object_set_new(o, "head_of_line_ms", num(k->hol_ms, 2));
 	json_object_set_new(o, "feasible", json_boolean(k->feasible));
 	json_object_set_new(o, "basis", json_string(k->measured ? "measured" : "estimated"));
 	json_object_set_new(o, "shape", json_string(k->shape));

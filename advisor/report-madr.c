@@ -55,6 +55,7 @@ static void consequences(struct buf *b, const struct advice *a)
 {
 	static const char *const label[RISK__COUNT] = {
 		[RISK_CAPACITY] = "the plan is short of capacity.",
+		[RISK_BLOCKING] = "a slow request blocks the others.",
 		[RISK_CLOSE_CALL] = "it is a close call.",
 		[RISK_ASSUMED] = "the advice rests on assumed inputs (see the design note's "
 				 "Profile).",

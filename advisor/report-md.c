@@ -345,11 +345,62 @@ static void section_ranking(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
+/*
+ * The CPU factor of each runtime on this work, with its range and where it
+ * came from: the figures every capacity above rests on.
+ */
+static void cpu_factors(struct buf *b, const struct advice *a)
+{
+	struct workload_classes cls;
+	struct buf t = BUF_INIT;
+	const char *sep = "";
+
+	workload_classes(a->p, a->kb, &cls);
+	buf_adds(&t, "A request's CPU is scaled per runtime by its CPU factor, the cost of "
+		 "this work relative to Go, from the knowledge base's cost per workload class "
+		 "(docs/knowledge.md) blended by this profile's classes: ");
+	for (int k = 0; k < KB_CLASS__COUNT; k++) {
+		if (cls.share[k] <= 0)
+			continue;
+		buf_addf(&t, "%s%s %.0f%%", sep, kb_class_names[k], cls.share[k] * 100);
+		sep = ", ";
+	}
+	buf_adds(&t, " (from the kind, the traits and `workload.native_share`; never from the "
+		 "description). A calibration in the profile replaces a runtime's factor.");
+	buf_addc(b, '\n');
+	md_wrap(b, "", "", buf_str(&t));
+	buf_adds(b, "\n| runtime | factor | range | from |\n| --- | ---: | ---: | --- |\n");
+	for (size_t r = 0; r < a->kb->nruntimes; r++) {
+		const struct kb_runtime *rt = &a->kb->runtimes[r];
+		const struct capacity *k = NULL;
+
+		for (size_t i = 0; i < a->ncands && k == NULL; i++)
+			if (a->cands[i].rt == rt)
+				k = &a->cands[i].cap;
+		if (k == NULL)
+			continue;
+		buf_addf(b, "| `%s` | ", rt->id);
+		md_num(b, k->cpu_factor);
+		buf_adds(b, " | ");
+		if (k->cpu_factor_high > k->cpu_factor_low) {
+			md_num(b, k->cpu_factor_low);
+			buf_adds(b, "\u2013");
+			md_num(b, k->cpu_factor_high);
+		} else {
+			buf_adds(b, "\u2014");
+		}
+		buf_addf(b, " | %s |\n", k->cpu_source == WL_CALIBRATION ? "calibration in the profile"
+					 : k->cpu_source == WL_LEGACY ? "knowledge, one figure"
+					 : "knowledge, by class");
+	}
+	buf_release(&t);
+}
+
 static void section_capacity(struct buf *b, const struct advice *a)
 {
 	const struct profile *p = a->p;
 	struct buf t = BUF_INIT;
-	bool infeasible = false;
+	bool infeasible = false, cost;
 
 	buf_adds(b, "\n## Capacity at target load\n\n");
 	buf_adds(&t, "At peak, ");
@@ -371,8 +422,10 @@ static void section_capacity(struct buf *b, const struct advice *a)
 	md_num(&t, a->dv.planned_cores);
 	buf_adds(&t, " cores.");
 	md_wrap(b, "", "", buf_str(&t));
-	buf_adds(b, "\n| candidate | cores | inst | MB/inst | CPU | wait ms | p99 ms | fits |\n"
-		    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+	cost = p->cost_per_core_month > 0;
+	buf_addf(b, "\n| candidate | cores | inst | MB/inst | CPU | wait ms | p99 ms | fits |%s\n"
+		    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |%s\n",
+		 cost ? " cost/month |" : "", cost ? " ---: |" : "");
 	for (size_t i = 0; i < a->ncands; i++) {
 		const struct candidate *c = &a->cands[i];
 		const struct capacity *k = &c->cap;
@@ -380,7 +433,8 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		buf_addf(b, "| `%s/%s` | ", c->rt->id, c->model->id);
 		if (!k->feasible) {
 			infeasible = true;
-			buf_adds(b, "\u2014 | \u2014 | \u2014 | \u2014 | \u2014 | \u2014 | never |\n");
+			buf_addf(b, "\u2014 | \u2014 | \u2014 | \u2014 | \u2014 | \u2014 | never |%s\n",
+				 cost ? " \u2014 |" : "");
 			continue;
 		}
 		md_num(b, k->cores_needed);
@@ -390,7 +444,13 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		md_num(b, k->queue_ms);
 		buf_adds(b, " | ");
 		md_num(b, k->latency_ms);
-		buf_addf(b, " | %s |\n", k->meets_target ? "yes" : "no");
+		buf_addf(b, " | %s |", k->meets_target ? "yes" : "no");
+		if (cost) {
+			buf_addc(b, ' ');
+			md_num(b, k->cost_month);
+			buf_adds(b, " |");
+		}
+		buf_addc(b, '\n');
 	}
 	buf_addc(b, '\n');
 	buf_reset(&t);
@@ -417,9 +477,18 @@ static void section_capacity(struct buf *b, const struct advice *a)
 		}
 		md_text(&t, c->cap.limit);
 		buf_addf(&t, "; %s figures.", c->cap.measured ? "measured" : "default");
+		if (c->cap.feasible && c->cap.cores_needed_low > 0 && c->cap.cores_needed_high > 0 &&
+		    c->cap.cores_needed_high > c->cap.cores_needed_low) {
+			buf_adds(&t, " Across its CPU factor's range it needs ");
+			md_num(&t, c->cap.cores_needed_low);
+			buf_adds(&t, " to ");
+			md_num(&t, c->cap.cores_needed_high);
+			buf_adds(&t, " cores.");
+		}
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
 	buf_release(&t);
+	cpu_factors(b, a);
 }
 
 /* Longest line of a Mermaid block: markdownlint's line limit holds in code too. */
@@ -684,6 +753,7 @@ static void section_risks(struct buf *b, const struct advice *a)
 {
 	static const char *const label[RISK__COUNT] = {
 		[RISK_CAPACITY] = "capacity",
+		[RISK_BLOCKING] = "head-of-line blocking",
 		[RISK_CLOSE_CALL] = "a close call",
 		[RISK_ASSUMED] = "the advice rests on assumed inputs (see Profile)",
 	};

@@ -18,6 +18,15 @@
 /* Share of CPU in native libraries when a trait says so but no share is given. */
 #define NATIVE_SHARE_BY_TRAIT 0.8
 
+const char *workload_source_name(enum workload_source s)
+{
+	static const char *const names[] = {
+		[WL_KNOWLEDGE] = "knowledge", [WL_LEGACY] = "legacy", [WL_CALIBRATION] = "calibration",
+	};
+
+	return names[s];
+}
+
 void workload_classes(const struct profile *p, const struct kb *kb, struct workload_classes *out)
 {
 	static const double compute_by_kind[] = { [KIND_IO] = 0, [KIND_CPU] = 1, [KIND_MIXED] = 0.5 };
@@ -25,15 +34,25 @@ void workload_classes(const struct profile *p, const struct kb *kb, struct workl
 	bool cpu = kb_traits_have(kb, &p->traits, TRAIT_CPU);
 	double native, compute;
 
-	if (!p->assumed[PF_NATIVE_SHARE])
-		native = p->native_share;
-	else
-		native = kb_traits_have(kb, &p->traits, TRAIT_NATIVE) ? NATIVE_SHARE_BY_TRAIT : 0;
 	compute = compute_by_kind[p->kind];
 	if (cpu && !io)
 		compute += (1 - compute) / 2;
 	else if (io && !cpu)
 		compute /= 2;
+	if (!p->assumed[PF_NATIVE_SHARE]) {
+		native = p->native_share;
+	} else if (kb_traits_have(kb, &p->traits, TRAIT_NATIVE)) {
+		/*
+		 * A trait says the heavy work runs in native libraries: what is
+		 * left is the glue around them and the request handling, which
+		 * is framework code (the web class), not hand-written loops.
+		 * A profile that states native_share keeps the split by kind.
+		 */
+		native = NATIVE_SHARE_BY_TRAIT;
+		compute = 0;
+	} else {
+		native = 0;
+	}
 	out->share[KB_NATIVE] = native;
 	out->share[KB_COMPUTE] = (1 - native) * compute;
 	out->share[KB_WEB] = (1 - native) * (1 - compute);

@@ -25,6 +25,9 @@ enum workload_source {
 	WL_CALIBRATION,		/* calibration in the profile */
 };
 
+/* "knowledge", "legacy" or "calibration", for the JSON report. */
+const char *workload_source_name(enum workload_source s);
+
 /* Share of reference CPU by workload class (enum kb_class); sums to 1. */
 struct workload_classes {
 	double share[KB_CLASS__COUNT];

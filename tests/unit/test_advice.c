@@ -270,7 +270,7 @@ static void test_advice_gate_excludes_35x(void **state)
 	go = find(&w->a, "go", "m-n");
 	assert_true(py->cap.feasible);
 	assert_true(go->cap.feasible);
-	assert_true(py->cap.cores_needed > 10 * go->cap.cores_needed);
+	assert_true(py->cap.cores_needed > CAP_DEFAULT_GATE_RATIO * go->cap.cores_needed);
 	assert_false(py->cap.eligible);
 	assert_true(go->cap.eligible);
 	assert_false(strcmp(w->a.cands[0].rt->id, "python") == 0 &&
