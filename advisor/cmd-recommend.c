@@ -329,4 +329,5 @@ const struct cmd_entry cmd_recommend_entry = {
 		"  -q, --quiet             no progress output\n"
 		"      --list-formats      list the report formats: name, extension, what it is\n",
 	.exec = cmd_recommend,
+	.opts = recommend_opts,
 };
