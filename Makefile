@@ -136,8 +136,8 @@ layers:
 		echo "layers: core modules must not include cmd.h:" $$bad >&2; exit 1; \
 	fi
 
-# markdownlint (default rules) over the generated reports: the examples and
-# a report for every scenario in every Markdown format (the formats come
+# markdownlint (default rules) over the generated reports: the examples,
+# a 'diff --format markdown' and a report for every scenario in every Markdown format (the formats come
 # from `advisor recommend --list-formats`).  The pinned markdownlint-cli is
 # installed from the npm registry into build/tools and used whatever else is
 # on PATH (a newer release adds rules the committed examples were not written
@@ -160,6 +160,12 @@ lint-md: $(BUILD)/advisor
 				-o $(BUILD)/lint/$$n.$${row#*=} || exit 1; \
 		done; \
 	done
+	@$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/websocket-dashboard-js.yaml --no-probes \
+		-o $(BUILD)/lint/diff-a.json && \
+	$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/enterprise-java-experts.yaml --no-probes \
+		-o $(BUILD)/lint/diff-b.json && \
+	{ $(TEST_WRAP) $(BUILD)/advisor diff $(BUILD)/lint/diff-a.json $(BUILD)/lint/diff-b.json \
+		--format markdown >$(BUILD)/lint/diff.md; [ $$? -eq 4 ]; }
 	@$(MARKDOWNLINT) $(BUILD)/lint/*.md docs/examples/*.md && \
 		echo "markdownlint: $$(ls $(BUILD)/lint/*.md docs/examples/*.md | wc -l) passed, 0 failed"
 
