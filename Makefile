@@ -39,6 +39,10 @@ TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 DATADIR  = $(PREFIX)/share/advisor
+DOCDIR   = $(PREFIX)/share/doc/advisor
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -pthread \
              -DADVISOR_VERSION='"$(VERSION)"' \
              -Iadvisor -Iprobes $(PKG_CFLAGS) $(CFLAGS)
@@ -134,8 +138,8 @@ layers:
 		echo "layers: core modules must not include cmd.h:" $$bad >&2; exit 1; \
 	fi
 
-# markdownlint (default rules) over the generated reports: the examples and
-# a report for every scenario in every Markdown format (the formats come
+# markdownlint (default rules) over the generated reports: the examples,
+# a 'diff --format markdown' and a report for every scenario in every Markdown format (the formats come
 # from `advisor recommend --list-formats`).  The pinned markdownlint-cli is
 # installed from the npm registry into build/tools and used whatever else is
 # on PATH (a newer release adds rules the committed examples were not written
@@ -158,6 +162,12 @@ lint-md: $(BUILD)/advisor
 				-o $(BUILD)/lint/$$n.$${row#*=} || exit 1; \
 		done; \
 	done
+	@$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/websocket-dashboard-js.yaml --no-probes \
+		-o $(BUILD)/lint/diff-a.json && \
+	$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/enterprise-java-experts.yaml --no-probes \
+		-o $(BUILD)/lint/diff-b.json && \
+	{ $(TEST_WRAP) $(BUILD)/advisor diff $(BUILD)/lint/diff-a.json $(BUILD)/lint/diff-b.json \
+		--format markdown >$(BUILD)/lint/diff.md; [ $$? -eq 4 ]; }
 	@$(MARKDOWNLINT) $(BUILD)/lint/*.md docs/examples/*.md && \
 		echo "markdownlint: $$(ls $(BUILD)/lint/*.md docs/examples/*.md | wc -l) passed, 0 failed"
 
@@ -235,6 +245,12 @@ install-files:
 	install -m 644 knowledge/*.md $(DESTDIR)$(DATADIR)/knowledge/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/advisor.1 $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 docs/completions/advisor.bash $(DESTDIR)$(BASHCOMPDIR)/advisor
+	install -m 644 docs/completions/_advisor $(DESTDIR)$(ZSHCOMPDIR)/_advisor
+	install -m 644 docs/completions/advisor.fish $(DESTDIR)$(FISHCOMPDIR)/advisor.fish
 
 install-check: $(BUILD)/advisor
 	@rm -rf $(BUILD)/stage
@@ -244,10 +260,20 @@ install-check: $(BUILD)/advisor
 		recommend $(CURDIR)/docs/examples/web-api.yaml --no-probes -o note.md && \
 		grep -q 'rules/' note.md && \
 		echo "install-check: staged install under /opt/x finds its data"
+	@cd $(BUILD)/stage/opt/x/share && for f in man/man1/advisor.1 doc/advisor/README.md \
+		doc/advisor/cli.md bash-completion/completions/advisor zsh/site-functions/_advisor \
+		fish/vendor_completions.d/advisor.fish; do \
+		[ -s $$f ] || { echo "install-check: $$f not installed" >&2; exit 1; }; \
+	done; \
+	for d in $$(sed -n '/^\.SH SEE ALSO/,$$p' man/man1/advisor.1 | sed -n 's/^\.IR \([A-Za-z]*\.md\).*/\1/p'); do \
+		[ -s doc/advisor/$$d ] || { echo "install-check: the man page names $$d, not installed" >&2; exit 1; }; \
+	done; echo "install-check: man page, its documents and three completions installed"
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/advisor $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/advisor $(DESTDIR)$(ZSHCOMPDIR)/_advisor \
+		$(DESTDIR)$(FISHCOMPDIR)/advisor.fish
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 # Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target NAME, built
 # with clang under build/fuzz and run for FUZZ_S seconds, one target at a

@@ -16,7 +16,7 @@ enum { OPT_TEMPLATE = 1, OPT_OUTPUT, OPT_FORCE, OPT_LIST };
 static const struct opt_spec init_opts[] = {
 	{ "template", 't', true, OPT_TEMPLATE },
 	{ "output", 'o', true, OPT_OUTPUT },
-	{ "force", 'f', false, OPT_FORCE },
+	{ "force", 0, false, OPT_FORCE },	/* no short form: -f is --format elsewhere */
 	{ "list", 0, false, OPT_LIST },
 	{ NULL, 0, false, 0 },
 };
@@ -98,7 +98,8 @@ const struct cmd_entry cmd_init_entry = {
 	.help = "options:\n"
 		"  -t, --template NAME  web-api (default), cpu-batch, ml-service, streaming\n"
 		"  -o, --output FILE    write to FILE instead of standard output\n"
-		"  -f, --force          overwrite FILE when it exists\n"
-		"      --list           list the templates\n",
+		"      --force          overwrite FILE when it exists\n"
+		"      --list           list the templates: name, then what it is for\n",
 	.exec = cmd_init,
+	.opts = init_opts,
 };

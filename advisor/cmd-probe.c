@@ -17,12 +17,13 @@
 #include "probe.h"
 #include "xalloc.h"
 
-enum { OPT_BUDGET = 1, OPT_ONLY, OPT_JSON, OPT_OUTPUT, OPT_QUIET };
+enum { OPT_BUDGET = 1, OPT_ONLY, OPT_JSON, OPT_OUTPUT, OPT_QUIET, OPT_FORMAT };
 
 static const struct opt_spec probe_opts[] = {
 	{ "budget", 0, true, OPT_BUDGET },
 	{ "only", 0, true, OPT_ONLY },
-	{ "json", 0, false, OPT_JSON },
+	{ "format", 'f', true, OPT_FORMAT },
+	{ "json", 0, false, OPT_JSON },	/* --format json */
 	{ "output", 'o', true, OPT_OUTPUT },
 	{ "quiet", 'q', false, OPT_QUIET },
 	{ NULL, 0, false, 0 },
@@ -71,6 +72,20 @@ static void print_table(const struct probe_set *ps, FILE *out)
 		ps->budget_s);
 }
 
+/* The table as a heap string, for -o FILE. */
+static char *table_text(const struct probe_set *ps)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	if (f == NULL)
+		return xstrdup("");
+	print_table(ps, f);
+	fclose(f);
+	return s;
+}
+
 /* "", ",", "a,,b", "a," all name an empty probe. */
 static bool has_empty_name(const char *list)
 {
@@ -87,7 +102,7 @@ static int cmd_probe(int argc, char **argv)
 	struct diags d = DIAGS_INIT;
 	struct probe_progress_state pst = { false, 0 };
 	const char *output = NULL;
-	bool json = false, quiet = cmd_quiet;
+	bool json = false, table = false, quiet = cmd_quiet;
 	char *text = NULL, *bad = NULL;
 	const char *hint = NULL;
 	int id, rc = EXIT_USAGE;
@@ -110,6 +125,15 @@ static int cmd_probe(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = true;
+			table = false;
+			break;
+		case OPT_FORMAT:
+			json = strcmp(o.arg, "json") == 0;
+			table = strcmp(o.arg, "table") == 0;
+			if (!json && !table) {
+				cmd_usage_error("probe", "unknown format '%s' (json, table)", o.arg);
+				goto out;
+			}
 			break;
 		case OPT_OUTPUT:
 			output = o.arg;
@@ -141,7 +165,7 @@ static int cmd_probe(int argc, char **argv)
 	}
 	if (output && cmd_check_output("probe", output, NULL, 0) != EXIT_OK)
 		goto out;
-	po.quiet = quiet;
+	po.quiet = quiet = quiet || cmd_quiet;
 	if (!quiet) {
 		pst.tty = isatty(STDERR_FILENO);
 		po.progress = probe_progress;
@@ -160,11 +184,13 @@ static int cmd_probe(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_OK;
-	if (output == NULL && !json && isatty(STDOUT_FILENO)) {
+	if (!table && output == NULL && !json && isatty(STDOUT_FILENO))
+		table = true;
+	if (table && output == NULL) {
 		print_table(&ps, stdout);
 		goto out;
 	}
-	text = probe_set_to_string(&ps);
+	text = table ? table_text(&ps) : probe_set_to_string(&ps);
 	if (file_write_atomic(output ? output : "-", text, strlen(text), true, &d) < 0) {
 		cmd_print_diags(&d);
 		rc = EXIT_ENV;
@@ -180,20 +206,23 @@ out:
 
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
-	.usage = "[--budget SECONDS] [--only NAME,...] [--json] [-o FILE] [--quiet]",
+	.usage = "[--budget SECONDS] [--only NAME,...] [-f json|table] [-o FILE] [--quiet]",
 	.summary = "measure this machine: threads, processes, coroutines, event loop, GIL, runtimes",
 	.help = "options:\n"
 		"  --budget SECONDS  time for the whole suite, 0.5 to 600 (default 5)\n"
 		"  --only NAME,...   run only these probes; a name, a family (threads,\n"
 		"                    processes, coroutines, event-loop, gil, runtime) or a\n"
 		"                    prefix at a dot (thread, thread.rtt, runtime.python)\n"
-		"  --json            write JSON even on a terminal\n"
+		"  -f, --format F    json or table (default: a table on a terminal, JSON\n"
+		"                    otherwise and with -o)\n"
+		"  --json            the same as --format json\n"
 		"  -o, --output FILE write the JSON to FILE (atomically)\n"
 		"  -q, --quiet       no progress on stderr\n"
 		"\n"
-		"On a terminal the figures are shown as a table; otherwise (or with --json\n"
+		"On a terminal the figures are shown as a table; otherwise (or with -f json\n"
 		"or -o) as the JSON probes object that 'recommend --probes-from' reads.\n"
 		"Interrupted with Ctrl-C, it kills every probe process, writes nothing and\n"
 		"exits 130 (143 for SIGTERM).  See docs/probes.md.\n",
 	.exec = cmd_probe,
+	.opts = probe_opts,
 };

@@ -1,8 +1,10 @@
 /*
  * advisor recommend PROFILE: the main command.  Loads the knowledge and
  * rule bases and the profile, takes probe figures (measured now, from a
- * cache, or none), computes the advice and writes it in one format,
- * atomically.  Nothing is written unless every step succeeded.
+ * cache, or none), computes the advice once and writes it to every -o
+ * output, each in the format its extension names, atomically.  Every
+ * output is checked before any work; nothing is written unless every step
+ * succeeded.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +37,19 @@ static const struct opt_spec recommend_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
+/* One output: a file (or '-') and the format written there. */
+struct recommend_output {
+	const char *path;
+	const struct report_format *format;
+};
+
 /* What the command line asks for. */
 struct recommend_args {
 	const char *profile;
-	const char *out;
-	const struct report_format *format;
+	struct recommend_output *outs;	/* -o, in order; '-' in md when none */
+	size_t nouts;
+	size_t capouts;
+	const struct report_format *format;	/* --format, or NULL */
 	const char *cache;		/* --probes-from, or NULL */
 	const char **rules;		/* --rules, in order */
 	size_t nrules;
@@ -108,6 +118,44 @@ static int parse_format(const char *name, const struct report_format **fmt)
 	return rc;
 }
 
+/*
+ * Each output's format: its extension's (.md, .html, .json, .madr.md, the
+ * longest that matches), else --format's, else md.  With several outputs,
+ * --format must agree with every extension, and a file without a known
+ * extension needs --format.  No file may be named twice.
+ */
+static int resolve_outputs(struct recommend_args *args)
+{
+	if (args->nouts == 0)
+		XPUSH(args->outs, args->nouts, args->capouts)->path = "-";
+	for (size_t i = 0; i < args->nouts; i++) {
+		struct recommend_output *out = &args->outs[i];
+		const struct report_format *ext = strcmp(out->path, "-") == 0 ? NULL
+						  : report_format_for_path(out->path);
+
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(args->outs[k].path, out->path) == 0)
+				return cmd_usage_error("recommend", "output '%s' is given twice",
+						       out->path);
+		if (args->nouts == 1) {
+			/* One output: --format wins, as it always has. */
+			out->format = args->format ? args->format : ext ? ext : &report_formats[0];
+			continue;
+		}
+		if (ext && args->format && ext != args->format)
+			return cmd_usage_error("recommend", "--format %s does not match output '%s' "
+					       "(a %s file); with several -o, drop --format: each file's "
+					       "extension names its format", args->format->name,
+					       out->path, ext->name);
+		if (ext == NULL && args->format == NULL && strcmp(out->path, "-") != 0)
+			return cmd_usage_error("recommend", "cannot tell the format of '%s' from its "
+					       "extension (see --list-formats); rename it or give --format",
+					       out->path);
+		out->format = ext ? ext : args->format ? args->format : &report_formats[0];
+	}
+	return EXIT_OK;
+}
+
 /* Read the options into args; EXIT_OK or a usage error (already printed). */
 static int parse_args(struct opts *o, struct recommend_args *args)
 {
@@ -116,7 +164,7 @@ static int parse_args(struct opts *o, struct recommend_args *args)
 	while ((id = opts_next(o)) > 0) {
 		switch (id) {
 		case OPT_OUTPUT:
-			args->out = o->arg;
+			XPUSH(args->outs, args->nouts, args->capouts)->path = o->arg;
 			break;
 		case OPT_FORMAT:
 			rc = parse_format(o->arg, &args->format);
@@ -162,7 +210,7 @@ static int parse_args(struct opts *o, struct recommend_args *args)
 	if (args->no_probes && args->cache)
 		return cmd_usage_error("recommend", "--no-probes and --probes-from exclude each other");
 	args->profile = o->operands[0];
-	return EXIT_OK;
+	return resolve_outputs(args);
 }
 
 /* One line per report format: name, file extension, what it is. */
@@ -221,17 +269,29 @@ static int take_probes(const struct recommend_args *args, struct probe_set *ps, 
 	return EXIT_OK;
 }
 
-/* Render the advice in the chosen format and write it, atomically. */
-static int write_report(const struct recommend_args *args, const struct advice *a,
-			const struct report_meta *meta, struct diags *d)
+/*
+ * Render the advice in every output's format, then write each, atomically:
+ * the advice is computed once, and a renderer never runs after a write.
+ */
+static int write_reports(const struct recommend_args *args, const struct advice *a,
+			 const struct report_meta *meta, struct diags *d)
 {
-	char *text = args->format->render(a, meta);
+	char **text = xcalloc(args->nouts, sizeof *text);
 	int rc = EXIT_OK;
 
 	if (args->explain)
 		fputs(buf_str(&a->explain), stderr);
-	if (file_write_atomic(args->out, text, strlen(text), true, d) < 0)
-		rc = EXIT_ENV;
+	for (size_t i = 0; i < args->nouts; i++)
+		text[i] = args->outs[i].format->render(a, meta);
+	for (size_t i = 0; i < args->nouts && rc == EXIT_OK; i++) {
+		if (file_write_atomic(args->outs[i].path, text[i], strlen(text[i]), true, d) < 0)
+			rc = EXIT_ENV;
+		else if (cmd_verbose && strcmp(args->outs[i].path, "-") != 0)
+			fprintf(stderr, "wrote %s (%s)\n", args->outs[i].path,
+				args->outs[i].format->name);
+	}
+	for (size_t i = 0; i < args->nouts; i++)
+		free(text[i]);
 	free(text);
 	return rc;
 }
@@ -246,7 +306,7 @@ static int cmd_recommend(int argc, char **argv)
 	struct probe_set ps;
 	struct advice a;
 	struct profile_known known;
-	struct recommend_args args = { .out = "-", .format = &report_formats[0], .budget = 5 };
+	struct recommend_args args = { .budget = 5 };
 	struct engine_paths paths = { 0 };
 	struct report_meta meta = { 0 };
 	struct buf used = BUF_INIT, source = BUF_INIT;
@@ -267,8 +327,9 @@ static int cmd_recommend(int argc, char **argv)
 		rc = list_formats();
 		goto out;
 	}
-	rc = check_output(args.out, args.profile, args.cache, args.rules, args.nrules,
-			  args.knowledge);
+	for (size_t i = 0; i < args.nouts && rc == EXIT_OK; i++)
+		rc = check_output(args.outs[i].path, args.profile, args.cache, args.rules,
+				  args.nrules, args.knowledge);
 	if (rc != EXIT_OK)
 		goto out;
 	paths.knowledge = args.knowledge;
@@ -293,11 +354,12 @@ static int cmd_recommend(int argc, char **argv)
 	meta.date = have_probes ? ps.fp.taken_at : NULL;
 	meta.rules_dirs = buf_str(&used);
 	meta.knowledge_dir = args.knowledge ? args.knowledge : "knowledge/";
-	rc = write_report(&args, &a, &meta, &d);
+	rc = write_reports(&args, &a, &meta, &d);
 out:
 	cmd_print_diags(&d);
 	free(cmdline);
 	free(args.rules);
+	free(args.outs);
 	buf_release(&used);
 	buf_release(&source);
 	advice_release(&a);
@@ -312,14 +374,17 @@ out:
 
 const struct cmd_entry cmd_recommend_entry = {
 	.name = "recommend",
-	.usage = "PROFILE [-o FILE] [--format FORMAT] [--budget SECONDS]\n"
+	.usage = "PROFILE [-o FILE]... [-f FORMAT] [--budget SECONDS]\n"
 		 "PROFILE [--no-probes | --probes-from FILE.json] [--rules DIR]... "
 		 "[--knowledge DIR] [--explain]\n"
 		 "--list-formats",
 	.summary = "write a trade-off recommendation for a profile",
 	.help = "options:\n"
-		"  -o, --output FILE       write the report to FILE (atomically); '-' is stdout\n"
-		"  -f, --format FORMAT     the report format, md by default (--list-formats)\n"
+		"  -o, --output FILE       write the report to FILE (atomically); '-' is stdout;\n"
+		"                          repeatable: each file in the format its extension\n"
+		"                          names (.md, .html, .json, .madr.md)\n"
+		"  -f, --format FORMAT     the report format (--list-formats): md by default, or\n"
+		"                          the extension's; with several -o it must match them\n"
 		"      --budget SECONDS    time for the probes, 0.5..600 (default 5)\n"
 		"      --no-probes         use the knowledge base's default figures\n"
 		"      --probes-from FILE  use figures saved by 'advisor probe --json'\n"
@@ -329,4 +394,5 @@ const struct cmd_entry cmd_recommend_entry = {
 		"  -q, --quiet             no progress output\n"
 		"      --list-formats      list the report formats: name, extension, what it is\n",
 	.exec = cmd_recommend,
+	.opts = recommend_opts,
 };

@@ -189,4 +189,5 @@ const struct cmd_entry cmd_rules_entry = {
 		"  --rules DIR       add a folder of rules\n"
 		"  --knowledge DIR   use another knowledge base\n",
 	.exec = cmd_rules,
+	.opts = rules_opts,
 };

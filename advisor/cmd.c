@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 bool cmd_quiet;
+bool cmd_verbose;
 int cmd_argc;
 char **cmd_argv;
 
@@ -60,16 +61,18 @@ void cmd_print_help(FILE *out)
 	      "  advisor --help | --version\n\ncommands:\n", out);
 	for (size_t i = 0; cmd_table[i]; i++)
 		fprintf(out, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
-	fputs("\nglobal options:\n"
+	fputs("\nglobal options (before or after the command):\n"
 	      "  -q, --quiet    no progress output on stderr\n"
+	      "  -v, --verbose  say on stderr what was read and written\n"
 	      "  -h, --help     show this help (or a command's help)\n"
-	      "  --version      show the version\n"
+	      "  -V, --version  show the version\n"
 	      "\nexit codes:\n"
 	      "  0  success\n"
 	      "  1  usage error (unknown option, missing argument)\n"
 	      "  2  bad input: a profile, rule file, knowledge file or probe cache is invalid\n"
 	      "  3  a probe or the environment failed in a way that prevents a report\n"
-	      "  4  diff: the recommendation changed\n"
+	      "  4  diff: a difference named by --fail-on (the winner, by default)\n"
+	      "  130, 143  interrupted by SIGINT or SIGTERM (probe, recommend)\n"
 	      "\n'-' as a file name means standard input or standard output.\n", out);
 }
 
@@ -181,6 +184,46 @@ void opts_release(struct opts *o)
 	o->operands = NULL;
 }
 
+const struct opt_spec cmd_global_opts[] = {
+	{ "quiet", 'q', false, -1 },
+	{ "verbose", 'v', false, -1 },
+	{ NULL, 0, false, 0 },
+};
+
+void cmd_print_option_table(FILE *out)
+{
+	for (const struct opt_spec *sp = cmd_global_opts; sp->name; sp++)
+		fprintf(out, "global %s%c --%s %s\n", sp->shortname ? "-" : "",
+			sp->shortname ? sp->shortname : '-', sp->name, "-");
+	fputs("global -h --help -\nglobal -V --version -\n", out);
+	for (size_t i = 0; cmd_table[i]; i++) {
+		const struct cmd_entry *c = cmd_table[i];
+
+		for (const struct opt_spec *sp = c->opts; sp && sp->name; sp++) {
+			if (sp->shortname)
+				fprintf(out, "%s -%c --%s %s\n", c->name, sp->shortname, sp->name,
+					sp->has_arg ? "value" : "-");
+			else
+				fprintf(out, "%s - --%s %s\n", c->name, sp->name,
+					sp->has_arg ? "value" : "-");
+		}
+		fprintf(out, "%s -h --help -\n", c->name);
+	}
+}
+
+/* -q and -v anywhere: consumed here, never seen by the command. */
+static bool global_option(const struct opt_spec *sp)
+{
+	if (strcmp(sp->name, "quiet") == 0) {
+		cmd_quiet = true;
+		cmd_verbose = false;
+	} else {
+		cmd_verbose = true;
+		cmd_quiet = false;
+	}
+	return true;
+}
+
 static int unknown(struct opts *o, const char *word)
 {
 	const char *names[64];
@@ -191,9 +234,25 @@ static int unknown(struct opts *o, const char *word)
 
 	if (eq)
 		*eq = '\0';
-	for (const struct opt_spec *sp = o->specs; sp->name && n < 64; sp++)
+	for (const struct opt_spec *sp = o->specs; sp->name && n < 60; sp++)
 		names[n++] = sp->name;
-	s = suggest(bare, names, n);
+	for (const struct opt_spec *sp = cmd_global_opts; sp->name; sp++)
+		names[n++] = sp->name;
+	if (word[1] == '-') {
+		s = suggest(bare, names, n);
+	} else {
+		/* "-f" where only "--force" starts with f: name it. */
+		s = NULL;
+		for (size_t k = 0; k < n; k++) {
+			if (names[k][0] != word[1])
+				continue;
+			if (s) {
+				s = NULL;
+				break;
+			}
+			s = names[k];
+		}
+	}
 	if (s)
 		cmd_usage_error(o->cmd, "unknown option '%s' (did you mean '--%s'?)", word, s);
 	else
@@ -202,8 +261,76 @@ static int unknown(struct opts *o, const char *word)
 	return -1;
 }
 
+static const struct opt_spec *find_long(const struct opt_spec *specs, const char *name, size_t len)
+{
+	for (const struct opt_spec *sp = specs; sp->name; sp++)
+		if (strlen(sp->name) == len && strncmp(sp->name, name, len) == 0)
+			return sp;
+	return NULL;
+}
+
+static const struct opt_spec *find_short(const struct opt_spec *specs, char c)
+{
+	for (const struct opt_spec *sp = specs; sp->name; sp++)
+		if (sp->shortname == c)
+			return sp;
+	return NULL;
+}
+
+/*
+ * The next short option of the bundle at o->bundle: "-qo FILE", "-oFILE",
+ * "-qoFILE".  A value-taking option ends the bundle: the rest of the word
+ * is its value, or else the next argument.
+ */
+static int next_short(struct opts *o)
+{
+	while (o->bundle && *o->bundle) {
+		char c = *o->bundle++;
+		const struct opt_spec *sp = find_short(o->specs, c);
+		bool global = false;
+
+		if (sp == NULL) {
+			sp = find_short(cmd_global_opts, c);
+			global = sp != NULL;
+		}
+		if (sp == NULL) {
+			char word[3] = { '-', c, '\0' };
+
+			o->bundle = NULL;
+			return unknown(o, word);
+		}
+		if (!sp->has_arg) {
+			if (*o->bundle == '\0')
+				o->bundle = NULL;
+			if (global && global_option(sp))
+				continue;
+			o->arg = NULL;
+			return sp->id;
+		}
+		if (*o->bundle) {
+			o->arg = o->bundle;
+		} else if (o->i < o->argc) {
+			o->arg = o->argv[o->i++];
+		} else {
+			o->bundle = NULL;
+			cmd_usage_error(o->cmd, "option '-%c' needs a value", c);
+			return -1;
+		}
+		o->bundle = NULL;
+		return sp->id;
+	}
+	o->bundle = NULL;
+	return 0;
+}
+
 int opts_next(struct opts *o)
 {
+	if (o->bundle) {
+		int id = next_short(o);
+
+		if (id != 0)
+			return id;
+	}
 	while (o->i < o->argc) {
 		char *a = o->argv[o->i++];
 
@@ -219,47 +346,42 @@ int opts_next(struct opts *o)
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			const struct opt_spec *sp = find_long(o->specs, name, len);
+			bool global = false;
 
-			for (const struct opt_spec *sp = o->specs; sp->name; sp++) {
-				if (strlen(sp->name) != len || strncmp(sp->name, name, len) != 0)
-					continue;
-				if (!sp->has_arg) {
-					if (eq) {
-						cmd_usage_error(o->cmd, "option '--%s' takes no value", sp->name);
-						return -1;
-					}
-					o->arg = NULL;
-					return sp->id;
-				}
+			if (sp == NULL) {
+				sp = find_long(cmd_global_opts, name, len);
+				global = sp != NULL;
+			}
+			if (sp == NULL)
+				return unknown(o, a);
+			if (!sp->has_arg) {
 				if (eq) {
-					o->arg = eq + 1;
-				} else if (o->i < o->argc) {
-					o->arg = o->argv[o->i++];
-				} else {
-					cmd_usage_error(o->cmd, "option '--%s' needs a value", sp->name);
+					cmd_usage_error(o->cmd, "option '--%s' takes no value", sp->name);
 					return -1;
 				}
+				if (global && global_option(sp))
+					continue;
+				o->arg = NULL;
 				return sp->id;
 			}
-			return unknown(o, a);
-		}
-		if (a[2] != '\0')
-			return unknown(o, a);
-		for (const struct opt_spec *sp = o->specs; sp->name; sp++) {
-			if (sp->shortname != a[1])
-				continue;
-			if (sp->has_arg) {
-				if (o->i >= o->argc) {
-					cmd_usage_error(o->cmd, "option '-%c' needs a value", a[1]);
-					return -1;
-				}
+			if (eq) {
+				o->arg = eq + 1;
+			} else if (o->i < o->argc) {
 				o->arg = o->argv[o->i++];
 			} else {
-				o->arg = NULL;
+				cmd_usage_error(o->cmd, "option '--%s' needs a value", sp->name);
+				return -1;
 			}
 			return sp->id;
 		}
-		return unknown(o, a);
+		o->bundle = a + 1;
+		{
+			int id = next_short(o);
+
+			if (id != 0)
+				return id;
+		}
 	}
 	return 0;
 }

@@ -27,12 +27,15 @@ enum exit_code {
 	EXIT_CHANGED = 4,	/* diff: the recommendation changed */
 };
 
+struct opt_spec;
+
 struct cmd_entry {
 	const char *name;
 	const char *usage;	/* one or more lines, without "usage: " */
 	const char *summary;	/* one line for --help */
 	const char *help;	/* option descriptions for "advisor help NAME" */
 	int (*exec)(int argc, char **argv);
+	const struct opt_spec *opts;	/* the command's options (man page, completions) */
 };
 
 extern const struct cmd_entry cmd_check_entry;
@@ -60,9 +63,11 @@ void cmd_print_command_help(const struct cmd_entry *c, FILE *out);
 
 /*
  * Option parsing.  Options and operands may be mixed; "--" ends options.
- * --name=value and --name value both work; short options take their value
- * in the next argument.  Unknown options are a usage error with a
- * "did you mean" suggestion.
+ * --name=value and --name value both work; a short option takes its value
+ * attached (-oFILE) or in the next argument (-o FILE), and short options
+ * may be bundled (-qo FILE).  The global options -q/--quiet and
+ * -v/--verbose are accepted by every command, in any position.  Unknown
+ * options are a usage error with a "did you mean" suggestion.
  */
 struct opt_spec {
 	const char *name;	/* long name without dashes */
@@ -79,6 +84,7 @@ struct opts {
 	int i;
 	bool done;		/* "--" seen */
 	const char *arg;	/* value of the last option */
+	const char *bundle;	/* rest of a bundle of short options ("-qo"), or NULL */
 	char **operands;	/* collected operands */
 	int noperands;
 };
@@ -124,6 +130,17 @@ void cmd_print_diags(const struct diags *d);
  * Global flags shared by every command (set by main before dispatch).
  */
 extern bool cmd_quiet;
+extern bool cmd_verbose;
+
+/* The global options (-q, -v), as a table: for help, the man page and completions. */
+extern const struct opt_spec cmd_global_opts[];
+
+/*
+ * Print every option of every command, one a line, for the completion
+ * scripts and the man page test: COMMAND SHORT LONG ARG, where SHORT is
+ * "-x" or "-", and ARG is "value" or "-"; global options under "global".
+ */
+void cmd_print_option_table(FILE *out);
 
 /* The exact command line, for the report's Method section. */
 extern int cmd_argc;

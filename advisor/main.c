@@ -45,7 +45,7 @@ static int unknown_command(const char *word, bool with_help)
 /* The same for an option before the command ("--versoin"). */
 static int unknown_option(const char *word)
 {
-	static const char *const names[] = { "--quiet", "--help", "--version" };
+	static const char *const names[] = { "--quiet", "--verbose", "--help", "--version" };
 	char *hint = suggest_hint(word, names, ARRAY_SIZE(names));
 	int rc = cmd_usage_error(NULL, "unknown option '%s'%s", word, hint);
 
@@ -65,6 +65,10 @@ int main(int argc, char **argv)
 
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			cmd_quiet = true;
+			cmd_verbose = false;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			cmd_verbose = true;
+			cmd_quiet = false;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cmd_print_help(stdout);
 			return finish(EXIT_OK);
@@ -82,6 +86,16 @@ int main(int argc, char **argv)
 	if (strcmp(argv[i], "help") == 0) {
 		if (i + 1 >= argc) {
 			cmd_print_help(stdout);
+			return finish(EXIT_OK);
+		}
+		/* For the completion scripts and the man page test. */
+		if (strcmp(argv[i + 1], "--list-options") == 0) {
+			cmd_print_option_table(stdout);
+			return finish(EXIT_OK);
+		}
+		if (strcmp(argv[i + 1], "--list-commands") == 0) {
+			for (size_t k = 0; cmd_table[k]; k++)
+				printf("%s\n", cmd_table[k]->name);
 			return finish(EXIT_OK);
 		}
 		c = cmd_find(argv[i + 1]);

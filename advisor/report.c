@@ -18,6 +18,26 @@ const struct report_format report_formats[] = {
 
 const size_t report_nformats = ARRAY_SIZE(report_formats);
 
+const struct report_format *report_format_for_path(const char *path)
+{
+	const struct report_format *best = NULL;
+	size_t n = strlen(path), bestlen = 0;
+
+	for (size_t i = 0; i < report_nformats; i++) {
+		size_t e = strlen(report_formats[i].ext);
+
+		/* ".EXT" at the end, after at least one character of name. */
+		if (n < e + 2 || path[n - e - 1] != '.' || path[n - e - 2] == '/' ||
+		    strcmp(path + n - e, report_formats[i].ext) != 0)
+			continue;
+		if (e > bestlen) {
+			best = &report_formats[i];
+			bestlen = e;
+		}
+	}
+	return best;
+}
+
 const struct report_format *report_format_find(const char *name)
 {
 	for (size_t i = 0; i < report_nformats; i++)

@@ -43,6 +43,12 @@ extern const size_t report_nformats;
 /* The format called name, or NULL. */
 const struct report_format *report_format_find(const char *name);
 
+/*
+ * The format a file name asks for by its extension, the longest that
+ * matches ("x.madr.md" is madr, not md), or NULL when none does.
+ */
+const struct report_format *report_format_for_path(const char *path);
+
 /* Shared by the renderers: a candidate's short id "go/m-n". */
 char *report_candidate_id(const struct candidate *c);
 

@@ -10,7 +10,8 @@
  *
  * What may run, so that the target never writes outside its folder nor
  * runs probes:
- *   - global options -q/--quiet/-h/--help/-V/--version, "help NAME";
+ *   - global options -q/--quiet/-v/--verbose/-h/--help/-V/--version,
+ *     "help NAME";
  *   - check, rules, diff (read only; output on stdout, sent to /dev/null);
  *   - init, with "-o out.yaml" put before the fuzzed arguments;
  *   - recommend, with "-o out" and, unless --probes-from is given,
@@ -55,7 +56,7 @@ struct allowed {
 static const char *const check_opts[] = { "-q", "--quiet", "--format", "--knowledge", NULL };
 static const char *const rules_opts[] = { "--rules", "--knowledge", NULL };
 static const char *const diff_opts[] = { "--format", "--fail-on", NULL };
-static const char *const init_opts[] = { "-t", "--template", "-f", "--force", "--list", NULL };
+static const char *const init_opts[] = { "-t", "--template", "--force", "--list", NULL };
 static const char *const recommend_opts[] = { "-f", "--format", "--no-probes", "--probes-from",
 					      "--rules", "--knowledge", "--explain", "-q",
 					      "--quiet", NULL };
@@ -174,7 +175,8 @@ static const struct allowed *find_allowed(const char *cmd)
 
 static bool global_ok(const char *s)
 {
-	static const char *const g[] = { "-q", "--quiet", "-h", "--help", "-V", "--version", NULL };
+	static const char *const g[] = { "-q", "--quiet", "-v", "--verbose", "-h", "--help", "-V",
+					  "--version", NULL };
 
 	return listed(g, s, strlen(s));
 }
