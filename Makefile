@@ -6,6 +6,8 @@
 #   make asan       the whole test suite under AddressSanitizer + UBSan
 #   make valgrind   the whole test suite under valgrind
 #   make bench      benchmarks: probe fidelity against reference tools, rule speed
+#   make runtimes   install the runtimes of the replay servers (Debian packages)
+#   make replay-selftest  build, start and check every installed replay server
 #   make fuzz       every libFuzzer target for FUZZ_S seconds (clang), one at a time
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -70,7 +72,7 @@ DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
         install-files install-check uninstall clean format examples lint-md lint-mermaid \
-        fuzz fuzz-deps fuzz-build layers FORCE
+        fuzz fuzz-deps fuzz-build layers runtimes replay-selftest FORCE
 
 all: $(BUILD)/advisor
 
@@ -117,6 +119,27 @@ deps:
 		$$sudo apt-get update -qq && \
 		$$sudo apt-get install -y -qq --no-install-recommends $(DEB_PKGS) >/dev/null || exit 1; \
 	fi
+
+# The runtimes the replay servers run on (probes/replay), from Debian,
+# whichever are missing: command=package.
+RUNTIME_PKGS = node=nodejs python3=python3 go=golang-go javac=default-jdk-headless \
+               rustc=rustc wrk=wrk
+runtimes:
+	@missing=""; \
+	for cp in $(RUNTIME_PKGS); do \
+		command -v $${cp%%=*} >/dev/null 2>&1 || missing="$$missing $${cp#*=}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "runtimes: installing Debian packages:$$missing"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$sudo apt-get update -qq && \
+		$$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+# Build, start and ask every replay server whose runtime is installed.
+replay-selftest:
+	@sh probes/replay/selftest.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
