@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kb.h"
+#include "xalloc.h"
+
 static char tmpdir[PATH_MAX];
 static char srcdir[PATH_MAX];
 
@@ -91,4 +94,30 @@ FILE *fuzz_devnull(void)
 	if (f == NULL)
 		die("open", "/dev/null");
 	return f;
+}
+
+static struct kb kb;
+
+static void release_kb(void)
+{
+	kb_release(&kb);
+}
+
+const struct kb *fuzz_kb(void)
+{
+	struct diags d = DIAGS_INIT;
+	char *dir;
+
+	if (kb.dir != NULL)
+		return &kb;
+	dir = xasprintf("%s/knowledge", fuzz_srcdir());
+	kb_init(&kb);
+	if (kb_load_dir(&kb, dir, &d) < 0) {
+		diags_print(&d, stderr);
+		abort();
+	}
+	atexit(release_kb);
+	diags_release(&d);
+	free(dir);
+	return &kb;
 }

@@ -28,6 +28,10 @@ const char *fuzz_write(const char *name, const uint8_t *data, size_t size);
  */
 const char *fuzz_srcdir(void);
 
+struct kb;
+/* The source tree's knowledge base, loaded once (aborts when it does not load). */
+const struct kb *fuzz_kb(void);
+
 /* /dev/null opened for writing, to exercise the diagnostic printer. */
 FILE *fuzz_devnull(void);
 
