@@ -68,6 +68,7 @@ void advice_release(struct advice *a)
 	fired_free(a->fired, a->nfired);
 	risks_free(a->risks, a->nrisks);
 	charts_free(a->charts, a->ncharts);
+	free(a->decision.bars);
 	free(a->accepted);
 	free(a->excluded);
 	free(a->hybrid.why);
@@ -1350,6 +1351,69 @@ static void charts(struct advice *a)
 	add_chart(a, &cap, "Speed-up on all cores", "x", "x", 0, INFINITY, 1, speedup_of);
 }
 
+static int decision_cmp(const void *x, const void *y)
+{
+	const struct decision_bar *a = x, *b = y;
+
+	/* Feasible by value, leanest first; infeasible last (qsort is not stable: by id). */
+	if ((a->mark == DECISION_INFEASIBLE) != (b->mark == DECISION_INFEASIBLE))
+		return a->mark == DECISION_INFEASIBLE ? 1 : -1;
+	if (a->value != b->value)
+		return a->value < b->value ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/*
+ * The decision chart (advice.h): cores needed per candidate, or their
+ * monthly cost, leanest first, with the gate; the axis ends at
+ * ADVICE_DECISION_SPAN times the leanest when some candidate lies past
+ * that, and those are marked off the scale.
+ */
+static void decision_chart(struct advice *a)
+{
+	struct decision_chart *dc = &a->decision;
+	double price = a->p->cost_per_core_month, top = 0;
+
+	memset(dc, 0, sizeof *dc);
+	if (a->leanest < 0)
+		return;
+	dc->cost = price > 0;
+	dc->per_core = price;
+	dc->unit = dc->cost ? "per month" : "cores";
+	snprintf(dc->title, sizeof dc->title, "%s", dc->cost ? "Monthly cost at peak"
+							       : "Cores needed at peak");
+	dc->bars = xcalloc(a->ncands, sizeof *dc->bars);
+	dc->nbars = a->ncands;
+	for (size_t i = 0; i < a->ncands; i++) {
+		const struct candidate *c = &a->cands[i];
+		struct decision_bar *b = &dc->bars[i];
+
+		snprintf(b->id, sizeof b->id, "%s/%s", c->rt->id, c->model->id);
+		b->winner = i == 0;
+		if (!c->cap.feasible) {
+			b->mark = DECISION_INFEASIBLE;
+			continue;
+		}
+		dc->nfeasible++;
+		b->mark = c->cap.eligible ? DECISION_ELIGIBLE : DECISION_GATED;
+		b->cores = c->cap.cores_needed;
+		b->value = dc->cost ? b->cores * price : b->cores;
+		top = fmax(top, b->value);
+	}
+	qsort(dc->bars, dc->nbars, sizeof *dc->bars, decision_cmp);
+	dc->gate_ratio = CAP_DEFAULT_GATE_RATIO;
+	dc->leanest = dc->bars[0].value;
+	dc->gate = dc->gate_ratio * dc->leanest;
+	dc->axis_max = fmax(top, dc->gate);
+	if (dc->leanest > 0 && top > ADVICE_DECISION_SPAN * dc->leanest) {
+		dc->axis_max = ADVICE_DECISION_SPAN * dc->leanest;
+		for (size_t i = 0; i < dc->nfeasible; i++) {
+			dc->bars[i].off_scale = dc->bars[i].value > dc->axis_max;
+			dc->noff_scale += dc->bars[i].off_scale;
+		}
+	}
+}
+
 /* The key inputs, in the order the report names them. */
 static const struct key_input key_inputs[] = {
 	{ PF_RPS, "workload.requests_per_second", "the request rate" },
@@ -1482,6 +1546,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	risks(a);
 	a->probes = probe_origin(ps);
 	charts(a);
+	decision_chart(a);
 	if (hybrid(a, d) < 0 || sensitivity(a, d) < 0)
 		return -1;
 	return 0;
