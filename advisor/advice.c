@@ -42,6 +42,7 @@ static void fired_free(struct fired_rule *v, size_t n)
 		free(v[i].rationale);
 		free(v[i].risk);
 		free(v[i].cands);
+		free(v[i].applies);
 	}
 	free(v);
 }
@@ -1086,6 +1087,27 @@ out:
 	return rc;
 }
 
+/* See struct fired_rule: the candidates each fired rule applies to, in rank order. */
+static void applies_to(struct advice *a)
+{
+	for (size_t i = 0; i < a->nfired; i++) {
+		struct fired_rule *f = &a->fired[i];
+
+		f->applies = xcalloc(a->ncands + 1, sizeof *f->applies);
+		f->napplies = 0;
+		for (size_t c = 0; c < a->ncands; c++) {
+			bool fired_for = !f->rule->per_candidate, changed = f->rule->neffects == 0;
+
+			for (size_t h = 0; h < f->ncands; h++)
+				fired_for |= f->cands[h] == c;
+			for (size_t e = 0; e < f->rule->neffects; e++)
+				changed |= effect_applies(&f->rule->effects[e], &a->cands[c]);
+			if (fired_for && changed)
+				f->applies[f->napplies++] = c;
+		}
+	}
+}
+
 static void render_rationales(struct advice *a)
 {
 	for (size_t i = 0; i < a->nfired; i++) {
@@ -1093,10 +1115,15 @@ static void render_rationales(struct advice *a)
 		struct look_ctx lc = { a, NULL };
 		size_t best = (size_t)-1;
 
-		/* Per-candidate rules speak of the best-ranked candidate they touched. */
+		/*
+		 * Per-candidate rules speak of the best-ranked candidate they
+		 * apply to (or, should their effects change none, touched).
+		 */
 		for (size_t h = 0; h < f->ncands; h++)
 			if (f->cands[h] < best)
 				best = f->cands[h];
+		if (f->rule->per_candidate && f->napplies)
+			best = f->applies[0];
 		if (best != (size_t)-1)
 			lc.c = &a->cands[best];
 		f->rationale = rule_render(f->rule, f->rule->rationale, look, &lc);
@@ -1537,6 +1564,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	}
 	if (run_core(a, explain, true, d) < 0)
 		return -1;
+	applies_to(a);
 	render_rationales(a);
 	reasons(a);
 	assumed_inputs(a);

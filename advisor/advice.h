@@ -97,6 +97,14 @@ struct fired_rule {
 	char *risk;
 	size_t *cands;		/* indices into cands of candidates it touched */
 	size_t ncands;
+	/*
+	 * The candidates it applies to, best-ranked first: those it fired for
+	 * whose scores one of its effects changes (all it fired for when it
+	 * has no effects).  The rationale speaks of the first of them; the
+	 * report's "Applies to" lists them.
+	 */
+	size_t *applies;
+	size_t napplies;
 	bool on_winner;
 };
 

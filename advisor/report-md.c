@@ -740,6 +740,43 @@ static void section_tradeoffs(struct buf *b, const struct advice *a)
 	}
 }
 
+/*
+ * " Applies to: ..." for a fired rule: its candidates best-ranked first,
+ * a runtime whose every candidate it applies to as `rt/` and a star (in the place
+ * of its best-ranked one), "every candidate" when it applies to all.
+ */
+static void applies_words(struct buf *t, const struct advice *a, const struct fired_rule *f)
+{
+	size_t n = 0;
+
+	if (f->napplies == a->ncands) {
+		buf_adds(t, " Applies to every candidate.");
+		return;
+	}
+	if (f->napplies == 0)
+		return;
+	buf_adds(t, " Applies to:");
+	for (size_t h = 0; h < f->napplies; h++) {
+		const struct kb_runtime *rt = a->cands[f->applies[h]].rt;
+		size_t of_rt = 0, listed = 0;
+		bool seen = false;
+
+		for (size_t k = 0; k < h; k++)
+			seen |= a->cands[f->applies[k]].rt == rt;
+		for (size_t c = 0; c < a->ncands; c++)
+			of_rt += a->cands[c].rt == rt;
+		for (size_t k = 0; k < f->napplies; k++)
+			listed += a->cands[f->applies[k]].rt == rt;
+		if (listed == of_rt && of_rt > 1) {
+			if (!seen)
+				buf_addf(t, "%s `%s/*`", n++ ? "," : "", rt->id);
+			continue;
+		}
+		buf_addf(t, "%s `%s/%s`", n++ ? "," : "", rt->id, a->cands[f->applies[h]].model->id);
+	}
+	buf_adds(t, ".");
+}
+
 static void section_why(struct buf *b, const struct advice *a)
 {
 	struct buf t = BUF_INIT;
@@ -758,15 +795,7 @@ static void section_why(struct buf *b, const struct advice *a)
 		buf_addf(&t, "%s (%s:%d): %s", md_esc_code(&mp, f->rule->id),
 			 md_esc(&mp, datadir_display(f->rule->file)), f->rule->line,
 			 md_esc(&mp, f->rationale));
-		if (f->ncands) {
-			buf_adds(&t, " Applies to:");
-			for (size_t h = 0; h < f->ncands && h < 6; h++)
-				buf_addf(&t, "%s `%s/%s`", h ? "," : "", a->cands[f->cands[h]].rt->id,
-					 a->cands[f->cands[h]].model->id);
-			if (f->ncands > 6)
-				buf_addf(&t, " and %zu more", f->ncands - 6);
-			buf_adds(&t, ".");
-		}
+		applies_words(&t, a, f);
 		buf_addf(&t, " Source: %s.", md_esc(&mp, f->rule->source));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
