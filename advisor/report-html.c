@@ -137,8 +137,10 @@ static void svg_decision(struct buf *b, const struct decision_chart *dc)
 			buf_addf(b, "<path d=\"M%.1f %d l6 %d M%.1f %d l6 %d\" stroke=\"#fff\" "
 				 "stroke-width=\"2\"/>", left + w - 20, y + bar_h, -bar_h,
 				 left + w - 13, y + bar_h, -bar_h);
-		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.4g%s%s</text>", left + w + 4, y + 13,
-			 r->value, dc->cost ? " per month" : "", r->off_scale ? " (off scale)" : "");
+		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.4g", left + w + 4, y + 13, r->value);
+		if (dc->cost)
+			buf_addf(b, " per month, %.4g cores", r->cores);
+		buf_addf(b, "%s</text>", r->off_scale ? " (off scale)" : "");
 	}
 	buf_addf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#cf222e\" "
 		 "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" fill=\"#cf222e\" "

@@ -354,6 +354,18 @@ static void decision_value(struct buf *t, const struct decision_chart *dc, doubl
 	buf_addf(t, " %s", dc->cost ? "per month" : v == 1 ? "core" : "cores");
 }
 
+/* A bar's value in words, with its cores beside a cost: "480 per month for 12 cores". */
+static void decision_bar_value(struct buf *t, const struct decision_chart *dc,
+			       const struct decision_bar *bar)
+{
+	decision_value(t, dc, bar->value);
+	if (dc->cost) {
+		buf_adds(t, " for ");
+		md_num(t, bar->cores);
+		buf_addf(t, " core%s", bar->cores == 1 ? "" : "s");
+	}
+}
+
 /*
  * What the decision chart shows, in words: the gate, the candidates off
  * the scale with their values, and those not drawn (infeasible).  Then
@@ -379,7 +391,7 @@ static void decision_text(struct buf *b, const struct advice *a, struct report_d
 	}
 	buf_addf(&t, " The line is the gate, %g times the leanest (`%s`, ", dc->gate_ratio,
 		 dc->bars[0].id);
-	decision_value(&t, dc, dc->leanest);
+	decision_bar_value(&t, dc, &dc->bars[0]);
 	buf_adds(&t, "): ");
 	decision_value(&t, dc, dc->gate);
 	buf_adds(&t, "; a candidate past it by more than one instance of its shape cannot be "
@@ -392,7 +404,7 @@ static void decision_text(struct buf *b, const struct advice *a, struct report_d
 			if (!dc->bars[i].off_scale)
 				continue;
 			buf_addf(&t, "%s `%s` ", n++ ? "," : "", dc->bars[i].id);
-			decision_value(&t, dc, dc->bars[i].value);
+			decision_bar_value(&t, dc, &dc->bars[i]);
 		}
 		buf_adds(&t, ".");
 	}

@@ -552,6 +552,37 @@ static void check_numbers(const struct note *n)
 	free(id);
 }
 
+/* "`ID` V per month for C cores": C is the table's, V is C at the price. */
+static void cost_words(void *ctx, char **g, size_t ng)
+{
+	struct num_ctx *c = ctx;
+	double cores = strtod(g[3], NULL);
+
+	(void)ng;
+	if (!same_num(cores, cap_num(c->n->md, g[1], CAP_CORES, c->n->name)) ||
+	    !same_num(strtod(g[2], NULL), cores * c->n->a->p->cost_per_core_month))
+		fail_msg("%s: '%s' disagrees with the table and the price", c->n->name, g[0]);
+}
+
+/* With a price per core-month, the chart's words give costs that are the table's cores at it. */
+static void check_cost(const struct note *n)
+{
+	const struct decision_chart *dc = &n->a->decision;
+	struct num_ctx ctx = { n, NULL };
+	const char *p;
+
+	if (dc->nfeasible == 0)
+		return;
+	assert_true(dc->cost);
+	for (size_t i = 0; i < dc->nfeasible; i++)
+		assert_true(same_num(dc->bars[i].value, dc->bars[i].cores * dc->per_core));
+	p = strstr(n->all, "The line is the gate, ");
+	if (p == NULL || strstr(p, " per month for ") == NULL)
+		fail_msg("%s: the cost chart is not described in costs", n->name);
+	each_match("`([a-z]+/[a-z-]+)`,? ([0-9.]+) per month for ([0-9.]+) cores?", n->all,
+		   cost_words, &ctx);
+}
+
 struct applies_ctx {
 	const struct note *n;
 	const char *list;
@@ -638,7 +669,8 @@ static void check_applies(const struct note *n)
 	free(why);
 }
 
-static void check_note(struct world *w, const char *file, int cond)
+/* Check the note of one scenario under one probe condition, at a price per core-month or none. */
+static void check_note(struct world *w, const char *file, int cond, double price)
 {
 	struct profile p;
 	struct profile_known known;
@@ -646,7 +678,8 @@ static void check_note(struct world *w, const char *file, int cond)
 	struct report_meta m = { "advisor recommend t.yaml", cond ? "probe cache" : "defaults",
 				 NULL, "rules/", "knowledge/" };
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-	char *name = xasprintf("%.*s (%s)", (int)(strlen(base) - 5), base, conditions[cond]);
+	char *name = xasprintf("%.*s (%s%s)", (int)(strlen(base) - 5), base, conditions[cond],
+			       price > 0 ? ", priced" : "");
 	struct note n = { name, &a, NULL, NULL, NULL };
 	char *rec;
 
@@ -657,6 +690,8 @@ static void check_note(struct world *w, const char *file, int cond)
 		diags_print(&w->d, stderr);
 		fail_msg("%s did not load", file);
 	}
+	if (price > 0)
+		p.cost_per_core_month = price;
 	assert_int_equal(advise(&a, &p, cond ? &w->caches[cond] : NULL, &w->kb, &w->rs, false,
 				&w->d), 0);
 	for (size_t i = 0; i < report_nformats; i++) {
@@ -676,6 +711,8 @@ static void check_note(struct world *w, const char *file, int cond)
 	check_risks(&n);
 	check_numbers(&n);
 	check_applies(&n);
+	if (price > 0)
+		check_cost(&n);
 	free(rec);
 	free(n.rec);
 	free(n.all);
@@ -693,9 +730,12 @@ static void test_every_note_agrees_with_its_tables(void **state)
 
 	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
 	assert_true(g.gl_pathc >= 12);
-	for (size_t i = 0; i < g.gl_pathc; i++)
+	for (size_t i = 0; i < g.gl_pathc; i++) {
 		for (int c = 0; c < NCONDITIONS; c++)
-			check_note(w, g.gl_pathv[i], c);
+			check_note(w, g.gl_pathv[i], c, 0);
+		/* The decision chart in monthly costs, once per scenario. */
+		check_note(w, g.gl_pathv[i], 1, 35);
+	}
 	globfree(&g);
 	free(pattern);
 }
