@@ -1382,12 +1382,15 @@ static int decision_cmp(const void *x, const void *y)
 {
 	const struct decision_bar *a = x, *b = y;
 
-	/* Feasible by value, leanest first; infeasible last (qsort is not stable: by id). */
+	/*
+	 * Feasible by value, leanest first, ties in rank order (so the first
+	 * bar is advice.leanest); infeasible last, in rank order.
+	 */
 	if ((a->mark == DECISION_INFEASIBLE) != (b->mark == DECISION_INFEASIBLE))
 		return a->mark == DECISION_INFEASIBLE ? 1 : -1;
 	if (a->value != b->value)
 		return a->value < b->value ? -1 : 1;
-	return strcmp(a->id, b->id);
+	return (a->cand > b->cand) - (a->cand < b->cand);
 }
 
 /*
@@ -1416,6 +1419,7 @@ static void decision_chart(struct advice *a)
 		struct decision_bar *b = &dc->bars[i];
 
 		snprintf(b->id, sizeof b->id, "%s/%s", c->rt->id, c->model->id);
+		b->cand = i;
 		b->winner = i == 0;
 		if (!c->cap.feasible) {
 			b->mark = DECISION_INFEASIBLE;

@@ -189,6 +189,7 @@ enum decision_mark {
 
 struct decision_bar {
 	char id[64];		/* "go/m-n" */
+	size_t cand;		/* index into the ranked candidates */
 	double cores;		/* cores_needed; 0 when infeasible */
 	double value;		/* in the chart's unit: cores, or cost per month */
 	enum decision_mark mark;
@@ -201,7 +202,7 @@ struct decision_chart {
 	const char *unit;	/* axis unit: "cores" or "per month" */
 	bool cost;		/* values are monthly costs */
 	double per_core;	/* the cost of a core-month when cost */
-	struct decision_bar *bars;	/* feasible ones by value, then infeasible */
+	struct decision_bar *bars;	/* feasible ones by value (ties by rank), then infeasible */
 	size_t nbars;
 	size_t nfeasible;	/* the first nfeasible bars have a value */
 	size_t noff_scale;

@@ -456,6 +456,7 @@ static void check_numbers(const struct note *n)
 	struct num_ctx ctx = { n, NULL };
 	regex_t rx;
 	regmatch_t m[6];
+	char *want;
 
 	/* Recommendation: the winner's cores, CPU, p99 and fit. */
 	assert_int_equal(regcomp(&rx, "it needs ([0-9.]+) cores?, as [^;]*, at ([0-9]+)% CPU "
@@ -491,6 +492,12 @@ static void check_numbers(const struct note *n)
 			if (a->cands[i].cap.feasible && a->cands[i].cap.cores_needed < lc * 0.995)
 				fail_msg("%s: %s is called the leanest, but %s/%s needs fewer cores",
 					 n->name, lean, a->cands[i].rt->id, a->cands[i].model->id);
+		/* The chart's words name the same leanest option. */
+		want = xasprintf("times the leanest (`%s`, ", lean);
+		if (a->decision.nfeasible && strstr(n->all, want) == NULL)
+			fail_msg("%s: the Recommendation's leanest option is %s, the chart's another",
+				 n->name, lean);
+		free(want);
 		free(lean);
 	}
 	regfree(&rx);
