@@ -1365,8 +1365,8 @@ static void charts(struct advice *a)
 				top = us[i];
 		/* Groups in nanoseconds and in microseconds read apart by their unit. */
 		if (ngroups > 2 || (ngroups == 2 && (top < 1) == (starts[1 - g] < 1)))
-			snprintf(title, sizeof title, "Cost of one operation, %zu of %zu", g + 1,
-				 ngroups);
+			snprintf(title, sizeof title, "Cost of one operation, %d of %d", (int)g + 1,
+				 (int)ngroups);
 		else
 			snprintf(title, sizeof title, "Cost of one operation");
 		if (top < 1)
