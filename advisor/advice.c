@@ -42,6 +42,7 @@ static void fired_free(struct fired_rule *v, size_t n)
 		free(v[i].rationale);
 		free(v[i].risk);
 		free(v[i].cands);
+		free(v[i].applies);
 	}
 	free(v);
 }
@@ -68,6 +69,7 @@ void advice_release(struct advice *a)
 	fired_free(a->fired, a->nfired);
 	risks_free(a->risks, a->nrisks);
 	charts_free(a->charts, a->ncharts);
+	free(a->decision.bars);
 	free(a->accepted);
 	free(a->excluded);
 	free(a->hybrid.why);
@@ -1147,6 +1149,27 @@ out:
 	return rc;
 }
 
+/* See struct fired_rule: the candidates each fired rule applies to, in rank order. */
+static void applies_to(struct advice *a)
+{
+	for (size_t i = 0; i < a->nfired; i++) {
+		struct fired_rule *f = &a->fired[i];
+
+		f->applies = xcalloc(a->ncands + 1, sizeof *f->applies);
+		f->napplies = 0;
+		for (size_t c = 0; c < a->ncands; c++) {
+			bool fired_for = !f->rule->per_candidate, changed = f->rule->neffects == 0;
+
+			for (size_t h = 0; h < f->ncands; h++)
+				fired_for |= f->cands[h] == c;
+			for (size_t e = 0; e < f->rule->neffects; e++)
+				changed |= effect_applies(&f->rule->effects[e], &a->cands[c]);
+			if (fired_for && changed)
+				f->applies[f->napplies++] = c;
+		}
+	}
+}
+
 static void render_rationales(struct advice *a)
 {
 	for (size_t i = 0; i < a->nfired; i++) {
@@ -1154,10 +1177,15 @@ static void render_rationales(struct advice *a)
 		struct look_ctx lc = { a, NULL };
 		size_t best = (size_t)-1;
 
-		/* Per-candidate rules speak of the best-ranked candidate they touched. */
+		/*
+		 * Per-candidate rules speak of the best-ranked candidate they
+		 * apply to (or, should their effects change none, touched).
+		 */
 		for (size_t h = 0; h < f->ncands; h++)
 			if (f->cands[h] < best)
 				best = f->cands[h];
+		if (f->rule->per_candidate && f->napplies)
+			best = f->applies[0];
 		if (best != (size_t)-1)
 			lc.c = &a->cands[best];
 		f->rationale = rule_render(f->rule, f->rule->rationale, look, &lc);
@@ -1413,8 +1441,8 @@ static void charts(struct advice *a)
 				top = us[i];
 		/* Groups in nanoseconds and in microseconds read apart by their unit. */
 		if (ngroups > 2 || (ngroups == 2 && (top < 1) == (starts[1 - g] < 1)))
-			snprintf(title, sizeof title, "Cost of one operation, %zu of %zu", g + 1,
-				 ngroups);
+			snprintf(title, sizeof title, "Cost of one operation, %d of %d", (int)g + 1,
+				 (int)ngroups);
 		else
 			snprintf(title, sizeof title, "Cost of one operation");
 		if (top < 1)
@@ -1424,6 +1452,73 @@ static void charts(struct advice *a)
 	}
 	free(us);
 	add_chart(a, &cap, "Speed-up on all cores", "x", "x", 0, INFINITY, 1, speedup_of);
+}
+
+static int decision_cmp(const void *x, const void *y)
+{
+	const struct decision_bar *a = x, *b = y;
+
+	/*
+	 * Feasible by value, leanest first, ties in rank order (so the first
+	 * bar is advice.leanest); infeasible last, in rank order.
+	 */
+	if ((a->mark == DECISION_INFEASIBLE) != (b->mark == DECISION_INFEASIBLE))
+		return a->mark == DECISION_INFEASIBLE ? 1 : -1;
+	if (a->value != b->value)
+		return a->value < b->value ? -1 : 1;
+	return (a->cand > b->cand) - (a->cand < b->cand);
+}
+
+/*
+ * The decision chart (advice.h): cores needed per candidate, or their
+ * monthly cost, leanest first, with the gate; the axis ends at
+ * ADVICE_DECISION_SPAN times the leanest when some candidate lies past
+ * that, and those are marked off the scale.
+ */
+static void decision_chart(struct advice *a)
+{
+	struct decision_chart *dc = &a->decision;
+	double price = a->p->cost_per_core_month, top = 0;
+
+	memset(dc, 0, sizeof *dc);
+	if (a->leanest < 0)
+		return;
+	dc->cost = price > 0;
+	dc->per_core = price;
+	dc->unit = dc->cost ? "per month" : "cores";
+	snprintf(dc->title, sizeof dc->title, "%s", dc->cost ? "Monthly cost at peak"
+							       : "Cores needed at peak");
+	dc->bars = xcalloc(a->ncands, sizeof *dc->bars);
+	dc->nbars = a->ncands;
+	for (size_t i = 0; i < a->ncands; i++) {
+		const struct candidate *c = &a->cands[i];
+		struct decision_bar *b = &dc->bars[i];
+
+		snprintf(b->id, sizeof b->id, "%s/%s", c->rt->id, c->model->id);
+		b->cand = i;
+		b->winner = i == 0;
+		if (!c->cap.feasible) {
+			b->mark = DECISION_INFEASIBLE;
+			continue;
+		}
+		dc->nfeasible++;
+		b->mark = c->cap.eligible ? DECISION_ELIGIBLE : DECISION_GATED;
+		b->cores = c->cap.cores_needed;
+		b->value = dc->cost ? b->cores * price : b->cores;
+		top = fmax(top, b->value);
+	}
+	qsort(dc->bars, dc->nbars, sizeof *dc->bars, decision_cmp);
+	dc->gate_ratio = CAP_DEFAULT_GATE_RATIO;
+	dc->leanest = dc->bars[0].value;
+	dc->gate = dc->gate_ratio * dc->leanest;
+	dc->axis_max = fmax(top, dc->gate);
+	if (dc->leanest > 0 && top > ADVICE_DECISION_SPAN * dc->leanest) {
+		dc->axis_max = ADVICE_DECISION_SPAN * dc->leanest;
+		for (size_t i = 0; i < dc->nfeasible; i++) {
+			dc->bars[i].off_scale = dc->bars[i].value > dc->axis_max;
+			dc->noff_scale += dc->bars[i].off_scale;
+		}
+	}
 }
 
 /* The key inputs, in the order the report names them. */
@@ -1549,6 +1644,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	}
 	if (run_core(a, explain, true, d) < 0)
 		return -1;
+	applies_to(a);
 	render_rationales(a);
 	reasons(a);
 	assumed_inputs(a);
@@ -1558,6 +1654,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	risks(a);
 	a->probes = probe_origin(ps);
 	charts(a);
+	decision_chart(a);
 	if (hybrid(a, d) < 0 || sensitivity(a, d) < 0)
 		return -1;
 	return 0;

@@ -108,6 +108,14 @@ struct fired_rule {
 	char *risk;
 	size_t *cands;		/* indices into cands of candidates it touched */
 	size_t ncands;
+	/*
+	 * The candidates it applies to, best-ranked first: those it fired for
+	 * whose scores one of its effects changes (all it fired for when it
+	 * has no effects).  The rationale speaks of the first of them; the
+	 * report's "Applies to" lists them.
+	 */
+	size_t *applies;
+	size_t napplies;
 	bool on_winner;
 };
 
@@ -170,6 +178,50 @@ struct chart {
 	const char *unit_words;	/* "microseconds", "x" */
 	struct chart_bar *bars;
 	size_t nbars;
+};
+
+/*
+ * The decision chart (Capacity section): the cores each candidate needs
+ * at peak, or their monthly cost when the profile gives
+ * constraints.cost_per_core_month, leanest first, with the gate drawn at
+ * gate_ratio (the capacity model's CAP_DEFAULT_GATE_RATIO) times the
+ * leanest feasible candidate.  The axis stops
+ * at ADVICE_DECISION_SPAN times the leanest: a candidate past that is drawn
+ * to the axis end and marked off_scale (its value is printed), so that 4
+ * cores stay visible beside 150.  Infeasible candidates come last, with
+ * no value: they are named, never drawn as a bar.
+ */
+#define ADVICE_DECISION_SPAN 10.0
+
+enum decision_mark {
+	DECISION_ELIGIBLE,	/* may be recommended */
+	DECISION_GATED,		/* feasible, but past the gate */
+	DECISION_INFEASIBLE,	/* no size meets the target: no bar */
+};
+
+struct decision_bar {
+	char id[64];		/* "go/m-n" */
+	size_t cand;		/* index into the ranked candidates */
+	double cores;		/* cores_needed; 0 when infeasible */
+	double value;		/* in the chart's unit: cores, or cost per month */
+	enum decision_mark mark;
+	bool winner;
+	bool off_scale;		/* value > axis_max: drawn to the axis end */
+};
+
+struct decision_chart {
+	char title[96];		/* "Cores needed at peak" */
+	const char *unit;	/* axis unit: "cores" or "per month" */
+	bool cost;		/* values are monthly costs */
+	double per_core;	/* the cost of a core-month when cost */
+	struct decision_bar *bars;	/* feasible ones by value (ties by rank), then infeasible */
+	size_t nbars;
+	size_t nfeasible;	/* the first nfeasible bars have a value */
+	size_t noff_scale;
+	double leanest;		/* the leanest feasible candidate's value */
+	double gate_ratio;	/* 3 */
+	double gate;		/* gate_ratio x leanest */
+	double axis_max;	/* the axis' end, in the unit */
 };
 
 struct accepted_rule {
@@ -241,6 +293,7 @@ struct advice {
 	enum probe_origin probes;
 	struct chart *charts;		/* only charts with bars; none without probes */
 	size_t ncharts;
+	struct decision_chart decision;	/* nbars 0 when no candidate is feasible */
 	struct buf explain;		/* --explain trace */
 };
 

@@ -99,6 +99,59 @@ static void svg_chart(struct buf *b, const struct chart *c)
 	buf_release(&title);
 }
 
+/*
+ * The decision chart: one row per candidate, leanest first, a bar for
+ * its cores (or monthly cost) in blue when it may be recommended, grey
+ * when the gate keeps it out; the winner's name in bold.  A dashed red
+ * line marks the gate; a bar past the axis' end stops there with a break
+ * and its value; an infeasible candidate has no bar, only "never meets
+ * the target".
+ */
+static void svg_decision(struct buf *b, const struct decision_chart *dc)
+{
+	const int bar_h = 18, row = 24, left = 170, width = 460, top = 22;
+	double gx = left + width * dc->gate / dc->axis_max;
+	int y = top, height = top + (int)dc->nbars * row + 8;
+
+	buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		 "width=\"%d\" height=\"%d\" font-size=\"12\" font-family=\"sans-serif\">"
+		 "<title>", left + width + 150, height);
+	html_escape(b, dc->title);
+	buf_addf(b, " (%s)</title>", dc->unit);
+	for (size_t i = 0; i < dc->nbars; i++, y += row) {
+		const struct decision_bar *r = &dc->bars[i];
+		double w = width * fmin(r->value, dc->axis_max) / dc->axis_max;
+
+		buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"%s>", left - 6, y + 13,
+			 r->winner ? " font-weight=\"bold\"" : "");
+		html_escape(b, r->id);
+		buf_adds(b, "</text>");
+		if (r->mark == DECISION_INFEASIBLE) {
+			buf_addf(b, "<text x=\"%d\" y=\"%d\" fill=\"#59636e\" font-style=\"italic\">"
+				 "never meets the target</text>", left + 4, y + 13);
+			continue;
+		}
+		buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+			 left, y, fmax(w, 1), bar_h, r->mark == DECISION_ELIGIBLE ? "#4c8eda" : "#afb8c1");
+		if (r->off_scale)	/* a break: two white slashes near the end */
+			buf_addf(b, "<path d=\"M%.1f %d l6 %d M%.1f %d l6 %d\" stroke=\"#fff\" "
+				 "stroke-width=\"2\"/>", left + w - 20, y + bar_h, -bar_h,
+				 left + w - 13, y + bar_h, -bar_h);
+		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.4g", left + w + 4, y + 13, r->value);
+		if (dc->cost)
+			buf_addf(b, " per month, %.4g cores", r->cores);
+		buf_addf(b, "%s</text>", r->off_scale ? " (off scale)" : "");
+	}
+	buf_addf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#cf222e\" "
+		 "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" fill=\"#cf222e\" "
+		 "text-anchor=\"middle\">gate: %g\u00d7 the leanest = %.4g %s</text>",
+		 gx, gx, top - 4, height - 4, gx, top - 8, dc->gate_ratio, dc->gate, dc->unit);
+	buf_adds(b, "</svg><figcaption>");
+	html_escape(b, dc->title);
+	buf_addf(b, " (%s), leanest first: blue may be recommended, grey is past the gate "
+		 "(dashed line); the winner is in bold.</figcaption></figure>\n", dc->unit);
+}
+
 /* Markdown blocks to HTML, with GitHub tables and no raw HTML. */
 static void markdown_html(struct buf *out, const char *md)
 {
@@ -131,6 +184,8 @@ char *report_html(const struct advice *a, const struct report_meta *m)
 	for (size_t i = 0; i < doc.n; i++) {
 		if (doc.v[i].chart)
 			svg_chart(&out, doc.v[i].chart);
+		else if (doc.v[i].decision)
+			svg_decision(&out, doc.v[i].decision);
 		else
 			markdown_html(&out, doc.v[i].text);
 	}

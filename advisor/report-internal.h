@@ -14,6 +14,7 @@
 struct report_part {
 	char *text;			/* whole Markdown blocks; NULL for a chart */
 	const struct chart *chart;	/* one of advice.charts, or NULL */
+	const struct decision_chart *decision;	/* advice.decision, or NULL */
 };
 
 struct report_doc {

@@ -300,6 +300,14 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 			free(id);
 		}
 		json_object_set_new(o, "candidates", cs);
+		cs = json_array();
+		for (size_t h = 0; h < f->napplies; h++) {
+			char *id = report_candidate_id(&a->cands[f->applies[h]]);
+
+			json_array_append_new(cs, json_string(id));
+			free(id);
+		}
+		json_object_set_new(o, "applies_to", cs);
 		if (f->risk)
 			json_object_set_new(o, "risk", json_pack("{s:s, s:s}", "risk", f->risk,
 				"mitigation", f->rule->mitigation ? f->rule->mitigation : ""));

@@ -396,7 +396,81 @@ static void cpu_factors(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
-static void section_capacity(struct buf *b, const struct advice *a)
+static void doc_decision(struct report_doc *doc, struct buf *b, const struct advice *a);
+
+/* A value of the decision chart in words: "12 cores" or "480 per month". */
+static void decision_value(struct buf *t, const struct decision_chart *dc, double v)
+{
+	md_num(t, v);
+	buf_addf(t, " %s", dc->cost ? "per month" : v == 1 ? "core" : "cores");
+}
+
+/* A bar's value in words, with its cores beside a cost: "480 per month for 12 cores". */
+static void decision_bar_value(struct buf *t, const struct decision_chart *dc,
+			       const struct decision_bar *bar)
+{
+	decision_value(t, dc, bar->value);
+	if (dc->cost) {
+		buf_adds(t, " for ");
+		md_num(t, bar->cores);
+		buf_addf(t, " core%s", bar->cores == 1 ? "" : "s");
+	}
+}
+
+/*
+ * What the decision chart shows, in words: the gate, the candidates off
+ * the scale with their values, and those not drawn (infeasible).  Then
+ * the chart itself, as its own part.
+ */
+static void decision_text(struct buf *b, const struct advice *a, struct report_doc *doc)
+{
+	const struct decision_chart *dc = &a->decision;
+	struct buf t = BUF_INIT;
+	size_t n = 0;
+
+	if (dc->nfeasible == 0)
+		return;
+	buf_addc(b, '\n');
+	if (dc->cost) {
+		buf_adds(&t, "The chart below gives the monthly cost of the cores each feasible "
+			 "candidate needs at peak (cores x ");
+		md_num(&t, dc->per_core);
+		buf_adds(&t, " per core-month), leanest first.");
+	} else {
+		buf_adds(&t, "The chart below gives the cores each feasible candidate needs at "
+			 "peak, leanest first.");
+	}
+	buf_addf(&t, " The line is the gate, %g times the leanest (`%s`, ", dc->gate_ratio,
+		 dc->bars[0].id);
+	decision_bar_value(&t, dc, &dc->bars[0]);
+	buf_adds(&t, "): ");
+	decision_value(&t, dc, dc->gate);
+	buf_adds(&t, "; a candidate past it by more than one instance of its shape cannot be "
+		 "recommended (\u2020 in the ranking).");
+	if (dc->noff_scale) {
+		buf_addf(&t, " The axis stops at %g times the leanest, ", ADVICE_DECISION_SPAN);
+		decision_value(&t, dc, dc->axis_max);
+		buf_addf(&t, "; drawn to its end, off the scale:");
+		for (size_t i = 0; i < dc->nfeasible; i++) {
+			if (!dc->bars[i].off_scale)
+				continue;
+			buf_addf(&t, "%s `%s` ", n++ ? "," : "", dc->bars[i].id);
+			decision_bar_value(&t, dc, &dc->bars[i]);
+		}
+		buf_adds(&t, ".");
+	}
+	if (dc->nfeasible < dc->nbars) {
+		buf_adds(&t, " Not drawn, as no size meets the target:");
+		for (size_t i = dc->nfeasible; i < dc->nbars; i++)
+			buf_addf(&t, "%s `%s`", i > dc->nfeasible ? "," : "", dc->bars[i].id);
+		buf_adds(&t, ".");
+	}
+	md_wrap(b, "", "", buf_str(&t));
+	buf_release(&t);
+	doc_decision(doc, b, a);
+}
+
+static void section_capacity(struct buf *b, const struct advice *a, struct report_doc *doc)
 {
 	const struct profile *p = a->p;
 	struct buf t = BUF_INIT;
@@ -489,6 +563,7 @@ static void section_capacity(struct buf *b, const struct advice *a)
 	}
 	buf_release(&t);
 	cpu_factors(b, a);
+	decision_text(b, a, doc);
 }
 
 /* Longest line of a Mermaid block: markdownlint's line limit holds in code too. */
@@ -545,6 +620,71 @@ static void mermaid_chart(struct buf *b, const struct chart *c)
 	}
 }
 
+/*
+ * The decision chart's feasible bars [from, to) as one Mermaid chart: a
+ * bar series of the values (an off-scale one at the axis' end) and a line
+ * series at the gate.
+ */
+static void mermaid_decision_part(struct buf *b, const struct decision_chart *dc, size_t from,
+				  size_t to, size_t part)
+{
+	buf_addf(b, "\n```mermaid\nxychart-beta\n  title \"%s, leanest first%s (%s)\"\n"
+		 "  x-axis [", dc->title, part > 1 ? ", continued" : "", dc->unit);
+	for (size_t i = from; i < to; i++)
+		buf_addf(b, "%s\"%s\"", i > from ? ", " : "", dc->bars[i].id);
+	buf_addf(b, "]\n  y-axis \"%s\" 0 --> ", dc->unit);
+	md_num(b, dc->axis_max * 1.1);
+	buf_adds(b, "\n  bar [");
+	for (size_t i = from; i < to; i++) {
+		buf_adds(b, i > from ? ", " : "");
+		md_num(b, fmin(dc->bars[i].value, dc->axis_max));
+	}
+	buf_adds(b, "]\n  line [");
+	for (size_t i = from; i < to; i++) {
+		buf_adds(b, i > from ? ", " : "");
+		md_num(b, dc->gate);
+	}
+	buf_adds(b, "]\n```\n");
+}
+
+/* Does the axis line of bars [from, to) fit MERMAID_WIDTH columns? */
+static bool decision_fits(const struct decision_chart *dc, size_t from, size_t to)
+{
+	size_t width = strlen("  x-axis []");
+
+	for (size_t i = from; i < to; i++)
+		width += strlen(dc->bars[i].id) + 2 + (i > from ? 2 : 0);
+	return to - from <= 1 || width <= MERMAID_WIDTH;
+}
+
+/*
+ * The decision chart as Mermaid, split where the axis line would pass
+ * MERMAID_WIDTH: as few parts as greedy filling gives, balanced when the
+ * names allow (3 + 3 + 3 + 3 reads better than 4 + 4 + 3 + 1).
+ */
+static void mermaid_decision(struct buf *b, const struct decision_chart *dc)
+{
+	size_t n = dc->nfeasible, parts = 0, per;
+	bool even = true;
+
+	for (size_t from = 0, to; from < n; from = to, parts++)
+		for (to = from + 1; to < n && decision_fits(dc, from, to + 1); to++)
+			;
+	if (parts == 0)
+		return;
+	per = (n + parts - 1) / parts;
+	for (size_t from = 0; from < n; from += per)
+		even &= decision_fits(dc, from, from + per < n ? from + per : n);
+	for (size_t from = 0, to, part = 0; from < n; from = to) {
+		if (even)
+			to = from + per < n ? from + per : n;
+		else
+			for (to = from + 1; to < n && decision_fits(dc, from, to + 1); to++)
+				;
+		mermaid_decision_part(b, dc, from, to, ++part);
+	}
+}
+
 /* End the text part in b and add the model's charts after it. */
 static void doc_charts(struct report_doc *doc, struct buf *b, const struct advice *a)
 {
@@ -553,13 +693,21 @@ static void doc_charts(struct report_doc *doc, struct buf *b, const struct advic
 	if (a->ncharts == 0)
 		return;
 	p = XPUSH(doc->v, doc->n, doc->cap);
-	p->text = buf_detach(b);
-	p->chart = NULL;
+	*p = (struct report_part){ .text = buf_detach(b) };
 	for (size_t i = 0; i < a->ncharts; i++) {
 		p = XPUSH(doc->v, doc->n, doc->cap);
-		p->text = NULL;
-		p->chart = &a->charts[i];
+		*p = (struct report_part){ .chart = &a->charts[i] };
 	}
+}
+
+/* End the text part in b and add the decision chart after it. */
+static void doc_decision(struct report_doc *doc, struct buf *b, const struct advice *a)
+{
+	struct report_part *p = XPUSH(doc->v, doc->n, doc->cap);
+
+	*p = (struct report_part){ .text = buf_detach(b) };
+	p = XPUSH(doc->v, doc->n, doc->cap);
+	*p = (struct report_part){ .decision = &a->decision };
 }
 
 static void section_measured(struct buf *b, const struct advice *a, struct report_doc *doc)
@@ -673,6 +821,43 @@ static void section_tradeoffs(struct buf *b, const struct advice *a)
 	}
 }
 
+/*
+ * " Applies to: ..." for a fired rule: its candidates best-ranked first,
+ * a runtime whose every candidate it applies to as `rt/` and a star (in the place
+ * of its best-ranked one), "every candidate" when it applies to all.
+ */
+static void applies_words(struct buf *t, const struct advice *a, const struct fired_rule *f)
+{
+	size_t n = 0;
+
+	if (f->napplies == a->ncands) {
+		buf_adds(t, " Applies to every candidate.");
+		return;
+	}
+	if (f->napplies == 0)
+		return;
+	buf_adds(t, " Applies to:");
+	for (size_t h = 0; h < f->napplies; h++) {
+		const struct kb_runtime *rt = a->cands[f->applies[h]].rt;
+		size_t of_rt = 0, listed = 0;
+		bool seen = false;
+
+		for (size_t k = 0; k < h; k++)
+			seen |= a->cands[f->applies[k]].rt == rt;
+		for (size_t c = 0; c < a->ncands; c++)
+			of_rt += a->cands[c].rt == rt;
+		for (size_t k = 0; k < f->napplies; k++)
+			listed += a->cands[f->applies[k]].rt == rt;
+		if (listed == of_rt && of_rt > 1) {
+			if (!seen)
+				buf_addf(t, "%s `%s/*`", n++ ? "," : "", rt->id);
+			continue;
+		}
+		buf_addf(t, "%s `%s/%s`", n++ ? "," : "", rt->id, a->cands[f->applies[h]].model->id);
+	}
+	buf_adds(t, ".");
+}
+
 static void section_why(struct buf *b, const struct advice *a)
 {
 	struct buf t = BUF_INIT;
@@ -691,15 +876,7 @@ static void section_why(struct buf *b, const struct advice *a)
 		buf_addf(&t, "%s (%s:%d): %s", md_esc_code(&mp, f->rule->id),
 			 md_esc(&mp, datadir_display(f->rule->file)), f->rule->line,
 			 md_esc(&mp, f->rationale));
-		if (f->ncands) {
-			buf_adds(&t, " Applies to:");
-			for (size_t h = 0; h < f->ncands && h < 6; h++)
-				buf_addf(&t, "%s `%s/%s`", h ? "," : "", a->cands[f->cands[h]].rt->id,
-					 a->cands[f->cands[h]].model->id);
-			if (f->ncands > 6)
-				buf_addf(&t, " and %zu more", f->ncands - 6);
-			buf_adds(&t, ".");
-		}
+		applies_words(&t, a, f);
 		buf_addf(&t, " Source: %s.", md_esc(&mp, f->rule->source));
 		md_wrap(b, "- ", "  ", buf_str(&t));
 	}
@@ -850,7 +1027,7 @@ void report_markdown_doc(const struct advice *a, const struct report_meta *m,
 	section_recommendation(&b, a);
 	section_profile(&b, a);
 	section_ranking(&b, a);
-	section_capacity(&b, a);
+	section_capacity(&b, a, doc);
 	section_measured(&b, a, doc);
 	section_tradeoffs(&b, a);
 	section_why(&b, a);
@@ -858,8 +1035,7 @@ void report_markdown_doc(const struct advice *a, const struct report_meta *m,
 	section_risks(&b, a);
 	section_method(&b, a, m);
 	p = XPUSH(doc->v, doc->n, doc->cap);
-	p->text = buf_detach(&b);
-	p->chart = NULL;
+	*p = (struct report_part){ .text = buf_detach(&b) };
 }
 
 char *report_markdown(const struct advice *a, const struct report_meta *m)
@@ -871,6 +1047,8 @@ char *report_markdown(const struct advice *a, const struct report_meta *m)
 	for (size_t i = 0; i < doc.n; i++) {
 		if (doc.v[i].chart)
 			mermaid_chart(&b, doc.v[i].chart);
+		else if (doc.v[i].decision)
+			mermaid_decision(&b, doc.v[i].decision);
 		else
 			buf_adds(&b, doc.v[i].text);
 	}
