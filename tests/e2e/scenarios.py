@@ -61,7 +61,7 @@ BASELINE = {
 # until the per-class CPU factors are wired in: a single Python factor of 20
 # (pure-Python compute) puts Python past the 3x gate for request handling
 # and native-library work.  This set only shrinks, and empties with item 4.
-BASELINE_PENDING = {"csv-pdf-batch", "ml-feature-api-python", "startup-prototype-python"}
+BASELINE_PENDING = {"csv-pdf-batch", "startup-prototype-python"}
 
 # A copy of a shipped example holds its header, this line, then the example
 # byte for byte.
