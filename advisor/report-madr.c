@@ -143,7 +143,7 @@ char *report_madr(const struct advice *a, const struct report_meta *m)
 			 "criteria (%.2f of 10, confidence %.2f), scaling across %s.",
 			 md_esc(&mp, w->label), w->total, a->confidence, a->scaling);
 		if (a->tiers_why)
-			buf_addf(&t, " One tier: %s", md_esc(&mp, a->tiers_why));
+			buf_addf(&t, " %s", md_esc(&mp, a->tiers_why));
 	}
 	md_wrap(&b, "", "", buf_str(&t));
 	buf_adds(&b, "\n### Consequences\n\n");

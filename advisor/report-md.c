@@ -147,7 +147,7 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	md_wrap(b, "", "", buf_str(&t));
 	buf_reset(&t);
 	if (a->ntiers == 1 && a->tiers_why) {
-		buf_addf(&t, "One tier: %s", md_esc(&mp, a->tiers_why));
+		buf_adds(&t, md_esc(&mp, a->tiers_why));
 		buf_addc(b, '\n');
 		md_wrap(b, "", "", buf_str(&t));
 		buf_reset(&t);
