@@ -1395,11 +1395,12 @@ static int tiers(struct advice *a, struct diags *d)
 		a->tiers_why = xasprintf("A split into a front tier of %s and a worker tier of %s "
 					 "does not pay: they would need %.3g cores (%.3g in front, "
 					 "%.3g for the workers), one service of %s needs %.3g (not "
-					 "more than %.1fx as many), and %s has the libraries the "
-					 "work needs; so one service.", front.label, workers.label,
-					 sum, front.cap.cores_needed, workers.cap.cores_needed,
-					 one->label, one->cap.cores_needed, ADVICE_TIER_PAYS_RATIO,
-					 w->rt->name);
+					 "more than %.1fx as many)%s%s%s; so one service.",
+					 front.label, workers.label, sum, front.cap.cores_needed,
+					 workers.cap.cores_needed, one->label, one->cap.cores_needed,
+					 ADVICE_TIER_PAYS_RATIO, nhard ? ", and " : "",
+					 nhard ? w->rt->name : "",
+					 nhard ? " has the libraries the work needs" : "");
 		tier_release(&front);
 		tier_release(&workers);
 		free(hard);
