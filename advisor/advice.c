@@ -19,6 +19,7 @@
 #include "capacity.h"
 #include "suggest.h"
 #include "util.h"
+#include "workload.h"
 #include "xalloc.h"
 
 
@@ -73,6 +74,11 @@ void advice_release(struct advice *a)
 	free(a->accepted);
 	free(a->excluded);
 	free(a->hybrid.why);
+	for (size_t i = 0; i < a->ntiers; i++) {
+		free(a->tiers[i].label);
+		free(a->tiers[i].why);
+	}
+	free(a->tiers_why);
 	for (size_t i = 0; i < a->nflips; i++) {
 		free(a->flips[i].input);
 		free(a->flips[i].winner);
@@ -1064,88 +1070,254 @@ static int sensitivity(struct advice *a, struct diags *d)
 	return rc;
 }
 
-/* Is word a trait of class cls (knowledge/vocabulary.md)? */
-static bool trait_is(const struct kb *kb, const char *word, unsigned cls)
-{
-	const struct kb_trait *t = kb_trait(kb, word);
+/* ---- tiers (docs/method.md, "Tiers") -------------------------------- */
 
-	return t && (t->classes & cls);
-}
+const char *const tier_role_names[] = { "service", "front", "workers" };
+_Static_assert(ARRAY_SIZE(tier_role_names) == TIER_ROLE__COUNT, "a name for every tier role");
 
-static size_t find_cand(const struct advice *a, const char *rt, const char *model)
+static long cand_index(const struct advice *a, const char *rt, const char *model)
 {
 	for (size_t i = 0; i < a->ncands; i++)
 		if (strcmp(a->cands[i].rt->id, rt) == 0 && strcmp(a->cands[i].model->id, model) == 0)
-			return i;
-	return 0;
+			return (long)i;
+	return -1;
 }
 
 /*
- * A hybrid design when the workload splits: an I/O-facing front and
- * CPU-heavy work.  Each half is advised on its own (the front as I/O-bound
- * with little CPU, the workers as CPU-bound); if the halves want different
- * runtimes, the split is proposed.
+ * The team's languages, for the front tier: those at 3 of 5 or more, or
+ * the strongest when none is; every language when no skill is stated.
  */
-static int hybrid(struct advice *a, struct diags *d)
+static bool team_language(const struct advice *a, const char *language)
+{
+	double s = profile_skill(a->p, language);
+
+	if (a->dv.best_skill <= 0)
+		return true;
+	return s >= 3 || (a->dv.best_skill < 3 && s >= a->dv.best_skill);
+}
+
+/*
+ * Hard needs: those implied by a trait that is not I/O-facing
+ * (knowledge/vocabulary.md): local ML inference needs the ML libraries in
+ * the process that runs the model, so no score can average them away.  A
+ * need only listed in constraints.ecosystem stays a preference.  Returns
+ * how many.
+ */
+static size_t hard_needs(const struct kb *kb, const struct profile *p, bool *need)
+{
+	size_t n = 0;
+
+	memset(need, 0, kb->vocab.nneeds * sizeof *need);
+	for (size_t i = 0; i < p->traits.n; i++) {
+		const struct kb_trait *t = kb_trait(kb, p->traits.v[i]);
+
+		if (t == NULL || (t->classes & TRAIT_IO))
+			continue;
+		for (size_t j = 0; j < t->nneeds; j++)
+			need[t->needs[j]] = true;
+	}
+	for (size_t i = 0; i < kb->vocab.nneeds; i++)
+		n += need[i];
+	return n;
+}
+
+/* The index of need id in the vocabulary, or -1. */
+static long need_index(const struct kb *kb, const char *id)
+{
+	for (size_t i = 0; i < kb->vocab.nneeds; i++)
+		if (strcmp(kb->vocab.needs[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The first need of need[] that rt scores below min of 5 for, or -1. */
+static long need_below(const struct kb *kb, const struct kb_runtime *rt, const bool *need,
+		       double min)
+{
+	for (size_t i = 0; i < kb->vocab.nneeds; i++)
+		if (need[i] && rt->ecosystem[i] < min)
+			return (long)i;
+	return -1;
+}
+
+/* A tier's load: a copy of the profile with lists of its own. */
+struct tier_profile {
+	struct profile p;
+	struct strlist traits, ecosystem, exclude;
+	struct profile_class *mix;
+};
+
+static void tier_profile_release(struct tier_profile *t)
+{
+	strlist_release(&t->traits);
+	strlist_release(&t->ecosystem);
+	strlist_release(&t->exclude);
+	free(t->mix);
+}
+
+/*
+ * The profile with share of every request's CPU (and of each class of the
+ * mix), and the lists the caller fills; I/O, kind and the rest are the
+ * caller's to set.
+ */
+static void tier_profile_init(struct tier_profile *t, const struct profile *p, double share)
+{
+	memset(t, 0, sizeof *t);
+	t->p = *p;
+	t->p.cpu_ms_per_request = p->cpu_ms_per_request * share;
+	if (p->mix.n) {
+		t->mix = xcalloc(p->mix.n, sizeof *t->mix);
+		for (size_t i = 0; i < p->mix.n; i++) {
+			t->mix[i] = p->mix.v[i];
+			t->mix[i].cpu_ms *= share;
+		}
+		t->p.mix.v = t->mix;
+	}
+	for (size_t i = 0; i < p->exclude.n; i++)
+		strlist_push(&t->exclude, p->exclude.v[i]);
+}
+
+static void tier_profile_done(struct tier_profile *t)
+{
+	t->p.traits = t->traits;
+	t->p.ecosystem = t->ecosystem;
+	t->p.exclude = t->exclude;
+	t->p.assumed[PF_TRAITS] = false;
+	t->p.assumed[PF_ECOSYSTEM] = false;
+	t->p.assumed[PF_EXCLUDE] = false;
+}
+
+static void exclude_runtime(struct tier_profile *t, const char *id)
+{
+	if (!strlist_has(&t->exclude, id))
+		strlist_push(&t->exclude, id);
+}
+
+/*
+ * The front tier's load: every request and connection, the I/O wait, and
+ * the web share of the CPU (parsing, routing, serialising); the I/O-facing
+ * traits; runtimes in the team's languages.
+ */
+static void front_profile(const struct advice *a, const bool *hard, struct tier_profile *t)
 {
 	const struct profile *p = a->p;
-	struct profile front = *p, back = *p;
-	struct strlist ft = { 0 }, bt = { 0 };
-	char *fl = NULL, *fr = NULL, *fm = NULL, *bl = NULL, *br = NULL, *bm = NULL;
+	double io = a->dv.io_ms_per_request;
+
+	tier_profile_init(t, p, a->front_share);
+	t->p.kind = KIND_IO;
+	t->p.io_wait_fraction = io > 0 && t->p.cpu_ms_per_request > 0
+					? io / (io + t->p.cpu_ms_per_request) : 0;
+	t->p.native_share = 0;
+	t->p.assumed[PF_NATIVE_SHARE] = false;
+	for (size_t i = 0; i < p->traits.n; i++) {
+		const struct kb_trait *k = kb_trait(a->kb, p->traits.v[i]);
+
+		if (k && (k->classes & TRAIT_IO))
+			strlist_push(&t->traits, p->traits.v[i]);
+	}
+	for (size_t i = 0; i < p->ecosystem.n; i++) {
+		long n = need_index(a->kb, p->ecosystem.v[i]);
+
+		if (n < 0 || !hard[n])
+			strlist_push(&t->ecosystem, p->ecosystem.v[i]);
+	}
+	for (size_t i = 0; i < a->kb->nruntimes; i++)
+		if (!team_language(a, a->kb->runtimes[i].language))
+			exclude_runtime(t, a->kb->runtimes[i].id);
+	tier_profile_done(t);
+}
+
+/*
+ * The worker tier's load: the rest of the CPU of every request, taken from
+ * a queue (no I/O wait, in flight by Little's law), the traits that are not
+ * I/O-facing, and only runtimes with the hard needs' libraries.
+ */
+static void workers_profile(const struct advice *a, const bool *hard, struct tier_profile *t)
+{
+	const struct profile *p = a->p;
+	struct workload_classes wc;
+	double cpu_part;
+
+	workload_classes(p, a->kb, &wc);
+	cpu_part = wc.share[KB_NATIVE] + wc.share[KB_COMPUTE];
+	tier_profile_init(t, p, 1 - a->front_share);
+	t->p.kind = KIND_CPU;
+	t->p.io_wait_fraction = 0;
+	t->p.peak_concurrency = fmax(1, ceil(p->requests_per_second * t->p.cpu_ms_per_request / 1000));
+	t->p.native_share = cpu_part > 0 ? wc.share[KB_NATIVE] / cpu_part : 0;
+	t->p.assumed[PF_NATIVE_SHARE] = false;
+	for (size_t i = 0; i < p->traits.n; i++) {
+		const struct kb_trait *k = kb_trait(a->kb, p->traits.v[i]);
+
+		if (!k || !(k->classes & TRAIT_IO))
+			strlist_push(&t->traits, p->traits.v[i]);
+	}
+	/* The needs of the I/O-facing traits (web libraries) are the front's. */
+	for (size_t i = 0; i < p->ecosystem.n; i++) {
+		long n = need_index(a->kb, p->ecosystem.v[i]);
+		bool front_need = false;
+
+		for (size_t j = 0; n >= 0 && !hard[n] && j < p->traits.n; j++) {
+			const struct kb_trait *k = kb_trait(a->kb, p->traits.v[j]);
+
+			for (size_t h = 0; k && (k->classes & TRAIT_IO) && h < k->nneeds; h++)
+				front_need |= k->needs[h] == (size_t)n;
+		}
+		if (!front_need)
+			strlist_push(&t->ecosystem, p->ecosystem.v[i]);
+	}
+	for (size_t i = 0; i < a->kb->nruntimes; i++)
+		if (need_below(a->kb, &a->kb->runtimes[i], hard, ADVICE_TIER_NEED_MIN) >= 0)
+			exclude_runtime(t, a->kb->runtimes[i].id);
+	tier_profile_done(t);
+}
+
+static void tier_release(struct tier *t)
+{
+	free(t->label);
+	free(t->why);
+	memset(t, 0, sizeof *t);
+}
+
+/*
+ * Size one tier: the same candidates, capacity, scores, rules and gate as
+ * the main ranking, on the tier's load.  Its design is the best eligible
+ * candidate; *found is false when none is.
+ */
+static int size_tier(const struct advice *a, const struct tier_profile *tp, enum tier_role role,
+		     struct tier *out, bool *found, struct diags *d)
+{
+	struct advice w;
 	int rc = 0;
 
-	if (!(p->kind == KIND_MIXED || (kb_traits_have(a->kb, &p->traits, TRAIT_IO) &&
-					kb_traits_have(a->kb, &p->traits, TRAIT_CPU))))
-		return 0;
-	for (size_t i = 0; i < p->traits.n; i++)
-		strlist_push(trait_is(a->kb, p->traits.v[i], TRAIT_IO) ? &ft : &bt, p->traits.v[i]);
-	front.kind = KIND_IO;
-	front.traits = ft;
-	front.cpu_ms_per_request = fmin(p->cpu_ms_per_request, 2);
-	front.io_wait_fraction = fmax(p->io_wait_fraction, 0.9);
-	back.kind = KIND_CPU;
-	back.traits = bt;
-	back.io_wait_fraction = fmin(p->io_wait_fraction, 0.2);
-	back.latency_p99_ms = p->latency_p99_ms * 4;
-	if (winner_of(a, &front, d, &fl, &fr, &fm) < 0 ||
-	    winner_of(a, &back, d, &bl, &br, &bm) < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (fr && br && strcmp(fr, br) != 0) {
-		a->hybrid.present = true;
-		a->hybrid.gateway = find_cand(a, fr, fm);
-		a->hybrid.worker = find_cand(a, br, bm);
-		/* Name the traits in each half when there are any. */
-		{
-			struct buf w = BUF_INIT;
-			struct value fv = { VAL_LIST, 0, NULL, &ft, false };
-			struct value bv = { VAL_LIST, 0, NULL, &bt, false };
+	*found = false;
+	advice_init(&w);
+	w.p = &tp->p;
+	w.ps = a->ps;
+	w.kb = a->kb;
+	w.rs = a->rs;
+	build_candidates(&w);
+	if (w.ncands)
+		rc = run_core(&w, false, false, d);
+	if (rc == 0 && w.ncands && w.cands[0].cap.eligible) {
+		const struct candidate *c = &w.cands[0];
 
-			buf_adds(&w, "advised on its own, the I/O-facing part (");
-			if (ft.n)
-				value_format(&fv, &w);
-			else
-				buf_adds(&w, "serving requests");
-			buf_addf(&w, ") is best served by %s, and the CPU-heavy part (", fl);
-			if (bt.n)
-				value_format(&bv, &w);
-			else
-				buf_adds(&w, "the computation");
-			buf_addf(&w, ") by %s; a queue between them lets each part scale on its own",
-				 bl);
-			a->hybrid.why = buf_detach(&w);
-		}
+		memset(out, 0, sizeof *out);
+		out->role = role;
+		out->rt = c->rt;
+		out->model = c->model;
+		out->label = xstrdup(c->label);
+		out->cand = cand_index(a, c->rt->id, c->model->id);
+		out->rps = tp->p.requests_per_second;
+		out->cpu_ms = tp->p.cpu_ms_per_request;
+		out->io_ms = w.dv.io_ms_per_request;
+		out->cap = c->cap;
+		*found = out->cand >= 0;
+		if (!*found)
+			tier_release(out);
 	}
-out:
-	free(fl);
-	free(fr);
-	free(fm);
-	free(bl);
-	free(br);
-	free(bm);
-	strlist_release(&ft);
-	strlist_release(&bt);
+	free(w.excluded);
+	cands_free(w.cands, w.ncands);
 	return rc;
 }
 
@@ -1168,6 +1340,169 @@ static void applies_to(struct advice *a)
 				f->applies[f->napplies++] = c;
 		}
 	}
+}
+
+/* "javascript and python" */
+static void team_languages_text(const struct advice *a, struct buf *b)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < a->p->languages.n; i++)
+		n += team_language(a, a->p->languages.v[i]);
+	for (size_t i = 0; i < a->p->languages.n; i++)
+		if (team_language(a, a->p->languages.v[i]))
+			buf_addf(b, "%s%s", k++ == 0 ? "" : k == n ? " and " : ", ",
+				 a->p->languages.v[i]);
+}
+
+static void tier_whys(struct advice *a, struct tier *front, struct tier *workers,
+		      const bool *hard, size_t nhard)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "the connections and the I/O, with the web share of the CPU (%.0f%%): the "
+		 "best design for that load in the team's languages (", a->front_share * 100);
+	team_languages_text(a, &b);
+	buf_adds(&b, ")");
+	front->why = buf_detach(&b);
+	buf_addf(&b, "the CPU-heavy share (%.0f%%), taken from a queue", (1 - a->front_share) * 100);
+	if (nhard) {
+		size_t k = 0;
+
+		buf_adds(&b, "; only runtimes with libraries for ");
+		for (size_t i = 0; i < a->kb->vocab.nneeds; i++)
+			if (hard[i])
+				buf_addf(&b, "%s%s", k++ == 0 ? "" : k == nhard ? " and " : ", ",
+					 a->kb->vocab.needs[i].id);
+		buf_addf(&b, " at %d of 5 or more", ADVICE_TIER_NEED_MIN);
+	}
+	workers->why = buf_detach(&b);
+}
+
+/*
+ * The recommendation's tiers.  One service tier (the winner) unless the
+ * workload splits: kind mixed, I/O-facing traits with CPU-heavy ones, or a
+ * hard need the winner's runtime lacks.  Then a front tier and a worker
+ * tier are sized, and two tiers are recommended when the split pays: the
+ * winner lacks a hard need, no single design is eligible, the profile
+ * names jobs beside its requests, or one service needs more than 1.2x the
+ * two tiers' cores.  Otherwise one tier, and tiers_why says why.
+ */
+static int tiers(struct advice *a, struct diags *d)
+{
+	const struct profile *p = a->p;
+	const struct candidate *w = &a->cands[0], *one;
+	bool *hard = xcalloc(a->kb->vocab.nneeds + 1, sizeof *hard);
+	size_t nhard = hard_needs(a->kb, p, hard);
+	long lacked = need_below(a->kb, w->rt, hard, ADVICE_TIER_LACKS_BELOW);
+	bool io = kb_traits_have(a->kb, &p->traits, TRAIT_IO);
+	bool cpu = kb_traits_have(a->kb, &p->traits, TRAIT_CPU);
+	bool jobs = io && kb_traits_have(a->kb, &p->traits, TRAIT_JOBS);
+	struct tier_profile fp, wp;
+	struct tier front = { 0 }, workers = { 0 };
+	struct workload_classes wc;
+	bool ffound = false, wfound = false;
+	double sum;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	/* The service tier: the winner with the whole workload. */
+	a->ntiers = 1;
+	a->tiers[0].role = TIER_SERVICE;
+	a->tiers[0].rt = w->rt;
+	a->tiers[0].model = w->model;
+	a->tiers[0].label = xstrdup(w->label);
+	a->tiers[0].cand = 0;
+	a->tiers[0].rps = p->requests_per_second;
+	a->tiers[0].cpu_ms = p->cpu_ms_per_request;
+	a->tiers[0].io_ms = a->dv.io_ms_per_request;
+	a->tiers[0].cap = w->cap;
+	a->tiers[0].why = xstrdup("the whole workload: the ranking's winner");
+	a->split_considered = p->kind == KIND_MIXED || (io && cpu) || lacked >= 0;
+	if (!a->split_considered) {
+		free(hard);
+		return 0;
+	}
+	workload_classes(p, a->kb, &wc);
+	a->front_share = fmax(ADVICE_TIER_MIN_FRONT_SHARE, wc.share[KB_WEB]);
+	front_profile(a, hard, &fp);
+	workers_profile(a, hard, &wp);
+	rc = size_tier(a, &fp, TIER_FRONT, &front, &ffound, d);
+	if (rc == 0)
+		rc = size_tier(a, &wp, TIER_WORKERS, &workers, &wfound, d);
+	tier_profile_release(&fp);
+	tier_profile_release(&wp);
+	if (rc < 0 || !ffound || !wfound) {
+		if (rc == 0)
+			a->tiers_why = xasprintf("The workload splits, but no eligible design serves "
+						 "the %s tier on its own, so one service runs it all.",
+						 !ffound ? "front" : "worker");
+		tier_release(&front);
+		tier_release(&workers);
+		free(hard);
+		return rc;
+	}
+	sum = front.cap.cores_needed + workers.cap.cores_needed;
+	/*
+	 * One service to compare with: the winner, or one service of either
+	 * tier's design when that is eligible and leaner, so that a split
+	 * never claims a saving that comes from a design, not from the split.
+	 */
+	one = w;
+	for (size_t i = 0; i < 2; i++) {
+		const struct candidate *c = &a->cands[i == 0 ? front.cand : workers.cand];
+
+		if (c->cap.eligible && c->cap.cores_needed < one->cap.cores_needed)
+			one = c;
+	}
+	if (lacked >= 0) {
+		buf_addf(&b, "%s lacks the libraries the work needs (%s at %.0f of 5), so the "
+			 "CPU-heavy work runs on %s workers, fed through a queue.", w->rt->name,
+			 a->kb->vocab.needs[lacked].id, w->rt->ecosystem[lacked], workers.rt->name);
+	} else if (!w->cap.eligible) {
+		buf_addf(&b, "No single design is eligible (%s); split, each tier meets its own "
+			 "load.", w->cap.gate_reason);
+	} else if (jobs) {
+		buf_adds(&b, "The profile names jobs beside its requests (");
+		for (size_t i = 0, k = 0; i < p->traits.n; i++) {
+			const struct kb_trait *t = kb_trait(a->kb, p->traits.v[i]);
+
+			if (t && (t->classes & TRAIT_JOBS))
+				buf_addf(&b, "%s%s", k++ ? ", " : "", t->id);
+		}
+		buf_addf(&b, "): jobs are queued work, so they run on workers of their own and "
+			 "the front keeps answering; the two tiers need %.3g cores against %.3g "
+			 "for one service.", sum, w->cap.cores_needed);
+	} else if (one->cap.cores_needed > ADVICE_TIER_PAYS_RATIO * sum) {
+		buf_addf(&b, "The split saves cores: the two tiers need %.3g against %.3g for "
+			 "one service of %s.", sum, one->cap.cores_needed, one->label);
+	} else {
+		a->tiers_why = xasprintf("A split into a front tier of %s and a worker tier of %s "
+					 "does not pay: they would need %.3g cores (%.3g in front, "
+					 "%.3g for the workers), one service of %s needs %.3g (not "
+					 "more than %.1fx as many)%s%s%s; so one service.",
+					 front.label, workers.label, sum, front.cap.cores_needed,
+					 workers.cap.cores_needed, one->label, one->cap.cores_needed,
+					 ADVICE_TIER_PAYS_RATIO, nhard ? ", and " : "",
+					 nhard ? w->rt->name : "",
+					 nhard ? " has the libraries the work needs" : "");
+		tier_release(&front);
+		tier_release(&workers);
+		free(hard);
+		return 0;
+	}
+	a->tiers_why = buf_detach(&b);
+	tier_whys(a, &front, &workers, hard, nhard);
+	tier_release(&a->tiers[0]);
+	a->tiers[0] = front;
+	a->tiers[1] = workers;
+	a->ntiers = 2;
+	a->hybrid.present = true;
+	a->hybrid.gateway = (size_t)front.cand;
+	a->hybrid.worker = (size_t)workers.cand;
+	a->hybrid.why = xstrdup(a->tiers_why);
+	free(hard);
+	return 0;
 }
 
 static void render_rationales(struct advice *a)
@@ -1655,7 +1990,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	a->probes = probe_origin(ps);
 	charts(a);
 	decision_chart(a);
-	if (hybrid(a, d) < 0 || sensitivity(a, d) < 0)
+	if (tiers(a, d) < 0 || sensitivity(a, d) < 0)
 		return -1;
 	return 0;
 }

@@ -9,7 +9,9 @@
  *
  * Pipeline: candidates (runtime x model, less exclusions) -> capacity at
  * the target load -> base criterion scores -> rules (effects on scores) ->
- * weighted totals and ranking -> confidence, hybrid design, sensitivity.
+ * weighted totals and ranking -> confidence, tiers, sensitivity.  The
+ * ranking of single candidates is the evidence; the tiers (one service, or
+ * a front and a worker tier joined by a queue) are the recommendation.
  */
 #ifndef ADVISOR_ADVICE_H
 #define ADVISOR_ADVICE_H
@@ -252,12 +254,51 @@ struct derived {
 	const char *best_language;
 };
 
+/*
+ * The two tiers in the terms of the first hybrid design: present exactly
+ * when there are two tiers, and filled from them (JSON "hybrid").
+ */
 struct hybrid {
 	bool present;
 	size_t gateway;		/* candidate indices (in the ranked list) */
 	size_t worker;
 	char *why;
 };
+
+/* A tier of the recommended architecture (docs/method.md, "Tiers"). */
+enum tier_role { TIER_SERVICE, TIER_FRONT, TIER_WORKERS, TIER_ROLE__COUNT };
+
+/* JSON names of the roles: "service", "front", "workers". */
+extern const char *const tier_role_names[];
+
+/*
+ * One tier: a design (runtime and model) sized with the tier's own load.
+ * A service tier is the ranking's winner with the whole workload; a front
+ * tier holds the connections, the I/O and the request's web share of CPU;
+ * a worker tier runs the rest of the CPU, fed through a queue.
+ */
+#define ADVICE_MAX_TIERS 2
+struct tier {
+	enum tier_role role;
+	const struct kb_runtime *rt;
+	const struct kb_model *model;
+	char *label;		/* "Node.js: event loop" */
+	long cand;		/* index of the same design in cands (the ranking), or -1 */
+	double rps;		/* requests per second this tier serves */
+	double cpu_ms;		/* reference (Go-like) CPU ms per request on this tier */
+	double io_ms;		/* I/O wait per request on this tier */
+	struct capacity cap;	/* sized with this tier's load; cap.shape, cap.limit in words */
+	char *why;		/* why this design for this tier: a sentence, no final stop */
+};
+
+/* A split pays when one service would need more than this times the tiers' cores. */
+#define ADVICE_TIER_PAYS_RATIO 1.2
+/* A worker tier for a hard need: runtimes whose ecosystem for it is at least this. */
+#define ADVICE_TIER_NEED_MIN 4
+/* A runtime lacks a need when its ecosystem for it is below this. */
+#define ADVICE_TIER_LACKS_BELOW 3
+/* The front tier's share of request CPU is at least this (parsing, routing). */
+#define ADVICE_TIER_MIN_FRONT_SHARE 0.05
 
 struct advice {
 	const struct profile *p;
@@ -276,6 +317,18 @@ struct advice {
 	double confidence;
 	const char *scaling;		/* cores | machines | both */
 	struct hybrid hybrid;
+	/*
+	 * The recommendation's architecture: tiers[0] the service, or the
+	 * front then the workers.  split_considered: the workload splits (kind
+	 * mixed, I/O with CPU traits, or a hard need the winner lacks);
+	 * tiers_why says why there are two tiers, or why one when a split was
+	 * considered (NULL otherwise); a sentence or more, plain text.
+	 */
+	struct tier tiers[ADVICE_MAX_TIERS];
+	size_t ntiers;
+	bool split_considered;
+	double front_share;		/* share of request CPU that stays in front */
+	char *tiers_why;
 	struct flip *flips;
 	size_t nflips;
 	/* Team: the best candidate in the team's strongest language. */

@@ -44,8 +44,8 @@ static const char *const default_keys[] = { "speedup", "overhead_us", "task_memo
 static const char *const vocab_keys[] = { "kind", "needs", "traits", "language_order",
 					  "runtime_order" };
 static const char *const trait_keys[] = { "doc", "classes", "needs" };
-/* Trait classes, by bit: TRAIT_IO, TRAIT_CPU, TRAIT_NATIVE. */
-static const char *const trait_classes[] = { "io", "cpu", "native" };
+/* Trait classes, by bit: TRAIT_IO, TRAIT_CPU, TRAIT_NATIVE, TRAIT_JOBS. */
+static const char *const trait_classes[] = { "io", "cpu", "native", "jobs" };
 enum { KIND_RUNTIME, KIND_MODEL, KIND_VOCABULARY };
 static const char *const kinds[] = { "runtime", "model", "vocabulary" };
 _Static_assert(ARRAY_SIZE(kinds) == KIND_VOCABULARY + 1, "kinds[] and the kinds of files");

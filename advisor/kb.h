@@ -139,9 +139,10 @@ struct kb_model {
 
 /* What a trait says about the work (knowledge/vocabulary.md, classes). */
 enum {
-	TRAIT_IO = 1,		/* I/O-facing: the front of a hybrid design */
-	TRAIT_CPU = 2,		/* CPU-heavy: the workers of a hybrid design */
+	TRAIT_IO = 1,		/* I/O-facing: the front tier of a split */
+	TRAIT_CPU = 2,		/* CPU-heavy: the worker tier of a split */
 	TRAIT_NATIVE = 4,	/* the heavy work runs in native libraries */
+	TRAIT_JOBS = 8,		/* jobs, not requests: queued work by nature */
 };
 
 struct kb_trait {

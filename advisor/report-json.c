@@ -194,6 +194,35 @@ static json_t *reasons_json(const struct advice *a)
 	return v;
 }
 
+/* The recommendation's tiers: one service, or the front then the workers. */
+static json_t *tiers_json(const struct advice *a)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < a->ntiers; i++) {
+		const struct tier *t = &a->tiers[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "role", json_string(tier_role_names[t->role]));
+		json_object_set_new(o, "runtime", json_string(t->rt->id));
+		json_object_set_new(o, "model", json_string(t->model->id));
+		json_object_set_new(o, "label", json_string(t->label));
+		json_object_set_new(o, "cores", t->cap.feasible ? num(t->cap.cores_needed, 3)
+								: json_null());
+		json_object_set_new(o, "instances", t->cap.feasible ?
+				    json_integer(t->cap.instances_needed) : json_null());
+		json_object_set_new(o, "instance_cores", num(t->cap.cores, 3));
+		json_object_set_new(o, "shape", json_string(t->cap.shape));
+		json_object_set_new(o, "cpu_ms_per_request", num(t->cpu_ms, 3));
+		json_object_set_new(o, "io_ms_per_request", num(t->io_ms, 3));
+		json_object_set_new(o, "p99_ms", num(t->cap.latency_ms, 3));
+		json_object_set_new(o, "limit", json_string(t->cap.limit));
+		json_object_set_new(o, "why", json_string(t->why));
+		json_array_append_new(v, o);
+	}
+	return v;
+}
+
 /* The winner's risks, in report order; "rule" is null for the kinds other than "rule". */
 static json_t *risks_json(const struct advice *a)
 {
@@ -237,6 +266,8 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 	json_object_set_new(rec, "scaling", json_string(a->scaling));
 	json_object_set_new(rec, "confidence", num(a->confidence, 2));
 	json_object_set_new(rec, "runner_up", a->ncands > 1 ? cand_ref(&a->cands[1]) : json_null());
+	json_object_set_new(rec, "tiers", tiers_json(a));
+	json_object_set_new(rec, "tiers_why", a->tiers_why ? json_string(a->tiers_why) : json_null());
 	if (a->hybrid.present)
 		json_object_set_new(rec, "hybrid", json_pack("{s:o, s:o, s:s}",
 			"gateway", cand_ref(&a->cands[a->hybrid.gateway]),

@@ -102,7 +102,12 @@ char *report_madr(const struct advice *a, const struct report_meta *m)
 	if (m->date)
 		buf_addf(&b, "date: %.10s\n", m->date);
 	buf_adds(&b, "deciders: the project's architects\n---\n\n");
-	buf_addf(&b, "# Build %s on %s\n\n", md_esc(&mp, p->name), md_esc(&mp, w->label));
+	if (a->ntiers > 1)
+		buf_addf(&b, "# Build %s as two tiers: %s front, %s workers\n\n",
+			 md_esc(&mp, p->name), md_esc(&mp, a->tiers[0].rt->name),
+			 md_esc(&mp, a->tiers[1].rt->name));
+	else
+		buf_addf(&b, "# Build %s on %s\n\n", md_esc(&mp, p->name), md_esc(&mp, w->label));
 	buf_adds(&b, "## Context and Problem Statement\n\n");
 	buf_addf(&t, "%s%sWhich runtime and concurrency model should it be built on? The workload "
 		 "is %s-bound with %.0f tasks in flight and %.0f requests per second at peak, a p99 "
@@ -126,13 +131,21 @@ char *report_madr(const struct advice *a, const struct report_meta *m)
 	}
 	buf_adds(&b, "\n## Decision Outcome\n\n");
 	buf_reset(&t);
-	buf_addf(&t, "Chosen option: \"%s\", because it scores highest on the weighted criteria "
-		 "(%.2f of 10, confidence %.2f), scaling across %s.", md_esc(&mp, w->label), w->total,
-		 a->confidence, a->scaling);
-	if (a->hybrid.present)
-		buf_addf(&t, " Consider a hybrid: %s for the gateway and %s for the CPU-heavy "
-			 "workers.", md_esc(&mp, a->cands[a->hybrid.gateway].label),
-			 md_esc(&mp, a->cands[a->hybrid.worker].label));
+	if (a->ntiers > 1) {
+		buf_addf(&t, "Chosen option: two tiers joined by a queue, \"%s\" in front (%s) and "
+			 "\"%s\" for the workers (%s). %s As one service, \"%s\" scores "
+			 "highest on the weighted criteria (%.2f of 10, confidence %.2f).",
+			 md_esc(&mp, a->tiers[0].label), md_esc(&mp, a->tiers[0].cap.shape),
+			 md_esc(&mp, a->tiers[1].label), md_esc(&mp, a->tiers[1].cap.shape),
+			 md_esc(&mp, a->tiers_why),
+			 md_esc(&mp, w->label), w->total, a->confidence);
+	} else {
+		buf_addf(&t, "Chosen option: \"%s\", because it scores highest on the weighted "
+			 "criteria (%.2f of 10, confidence %.2f), scaling across %s.",
+			 md_esc(&mp, w->label), w->total, a->confidence, a->scaling);
+		if (a->tiers_why)
+			buf_addf(&t, " %s", md_esc(&mp, a->tiers_why));
+	}
 	md_wrap(&b, "", "", buf_str(&t));
 	buf_adds(&b, "\n### Consequences\n\n");
 	consequences(&b, a);

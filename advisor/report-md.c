@@ -30,6 +30,27 @@ static const char *confidence_word(double c)
 	return c >= 0.8 ? "high" : c >= 0.6 ? "moderate" : "low";
 }
 
+/* "a front tier of X, SHAPE (N cores), and a worker tier of Y, ..." */
+static void tiers_paragraph(struct buf *t, const struct advice *a, struct md_pool *mp)
+{
+	double sum = 0;
+
+	buf_addf(t, "Build %s as two tiers joined by a queue: ", md_esc(mp, a->p->name));
+	for (size_t i = 0; i < a->ntiers; i++) {
+		const struct tier *k = &a->tiers[i];
+
+		sum += k->cap.cores_needed;
+		buf_addf(t, "%s%s tier of **%s** (`%s/%s`), %s (", i == 0 ? "" : ", and ",
+			 k->role == TIER_FRONT ? "a front" : "a worker", md_esc(mp, k->label),
+			 k->rt->id, k->model->id, md_esc(mp, k->cap.shape));
+		md_num(t, k->cap.cores_needed);
+		buf_addf(t, " core%s)", k->cap.cores_needed == 1 ? "" : "s");
+	}
+	buf_adds(t, "; ");
+	md_num(t, sum);
+	buf_addf(t, " cores in all. %s", md_esc(mp, a->tiers_why));
+}
+
 static void section_recommendation(struct buf *b, const struct advice *a)
 {
 	const struct candidate *w = &a->cands[0];
@@ -38,11 +59,24 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	struct md_pool mp = MD_POOL_INIT;
 
 	buf_adds(b, "## Recommendation\n\n");
-	buf_addf(&t, "Build %s on **%s** (`%s/%s`), scaling across %s. Confidence is %s (",
+	if (a->ntiers > 1) {
+		tiers_paragraph(&t, a, &mp);
+		md_wrap(b, "", "", buf_str(&t));
+		buf_addc(b, '\n');
+		buf_reset(&t);
+		buf_addf(&t, "As one service, the best candidate is **%s** (`%s/%s`), scaling "
+			 "across %s. Confidence is %s (", md_esc(&mp, w->label), w->rt->id,
+			 w->model->id,
+			 strcmp(a->scaling, "cores") == 0 ? "the cores of each machine"
+			 : strcmp(a->scaling, "machines") == 0 ? "more machines"
+			 : "cores and machines", confidence_word(a->confidence));
+	} else {
+		buf_addf(&t, "Build %s on **%s** (`%s/%s`), scaling across %s. Confidence is %s (",
 		 md_esc(&mp, p->name), md_esc(&mp, w->label), w->rt->id, w->model->id,
 		 strcmp(a->scaling, "cores") == 0 ? "the cores of each machine"
 		 : strcmp(a->scaling, "machines") == 0 ? "more machines" : "cores and machines",
 		 confidence_word(a->confidence));
+	}
 	md_num(&t, a->confidence);
 	buf_adds(&t, ")");
 	if (a->ncands > 1) {
@@ -112,6 +146,12 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	}
 	md_wrap(b, "", "", buf_str(&t));
 	buf_reset(&t);
+	if (a->ntiers == 1 && a->tiers_why) {
+		buf_adds(&t, md_esc(&mp, a->tiers_why));
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", buf_str(&t));
+		buf_reset(&t);
+	}
 	if (a->nreasons) {
 		buf_adds(b, "\nThe main reasons:\n\n");
 		for (size_t i = 0; i < a->nreasons; i++) {
@@ -132,18 +172,6 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		buf_adds(&t, " against ");
 		md_num(&t, w->total);
 		buf_adds(&t, ".");
-		buf_addc(b, '\n');
-		md_wrap(b, "", "", buf_str(&t));
-	}
-	if (a->hybrid.present) {
-		const struct candidate *g = &a->cands[a->hybrid.gateway];
-		const struct candidate *k = &a->cands[a->hybrid.worker];
-
-		buf_reset(&t);
-		buf_addf(&t, "Hybrid design: put the I/O-facing gateway on **%s** (`%s/%s`) and the "
-			 "CPU-heavy work on **%s** (`%s/%s`) workers. Why: %s.", md_esc(&mp, g->label),
-			 g->rt->id, g->model->id, md_esc(&mp, k->label), k->rt->id, k->model->id,
-			 md_esc(&mp, a->hybrid.why));
 		buf_addc(b, '\n');
 		md_wrap(b, "", "", buf_str(&t));
 	}
@@ -560,6 +588,40 @@ static void section_capacity(struct buf *b, const struct advice *a, struct repor
 			buf_adds(&t, " cores.");
 		}
 		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	if (a->ntiers > 1) {
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", "The recommended tiers, each sized with its own load "
+			"(docs/method.md, \"Tiers\"):");
+		buf_addc(b, '\n');
+		for (size_t i = 0; i < a->ntiers; i++) {
+			const struct tier *k = &a->tiers[i];
+
+			buf_reset(&t);
+			buf_addf(&t, "%s, `%s/%s`: ", tier_role_names[k->role], k->rt->id,
+				 k->model->id);
+			md_num(&t, k->rps);
+			buf_adds(&t, " requests per second at ");
+			md_num(&t, k->cpu_ms);
+			buf_adds(&t, " ms of CPU");
+			if (k->io_ms > 0) {
+				buf_adds(&t, " and ");
+				md_num(&t, k->io_ms);
+				buf_adds(&t, " ms of I/O wait");
+			}
+			buf_adds(&t, " each: ");
+			md_num(&t, k->cap.cores_needed);
+			buf_adds(&t, " cores, as ");
+			md_text(&t, k->cap.shape);
+			buf_adds(&t, ", p99 ");
+			md_num(&t, k->cap.latency_ms);
+			buf_adds(&t, " ms; ");
+			md_text(&t, k->cap.limit);
+			buf_adds(&t, ". Chosen for ");
+			md_text(&t, k->why);
+			buf_adds(&t, ".");
+			md_wrap(b, "- ", "  ", buf_str(&t));
+		}
 	}
 	buf_release(&t);
 	cpu_factors(b, a);

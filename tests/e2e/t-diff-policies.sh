@@ -21,9 +21,12 @@ save("conf.json", lambda b: b["recommendation"].update(confidence=b["recommendat
 save("rule.json", lambda b: b["rules_fired"].pop())
 tier = lambda rt, cores: [{"role": "service", "runtime": rt, "model": "event-loop",
                            "label": "x", "cores": cores, "instances": 2}]
-save("tiers-a.json", lambda b: b["recommendation"].update(tiers=tier("node", 4)))
-save("tiers-b.json", lambda b: b["recommendation"].update(tiers=tier("bun", 4)))
-save("tiers-c.json", lambda b: b["recommendation"].update(tiers=tier("node", 8)))
+def tiers(b, t): b["recommendation"]["tiers"] = t
+save("tiers-a.json", lambda b: tiers(b, tier("node", 4)))
+save("tiers-b.json", lambda b: tiers(b, tier("bun", 4)))
+save("tiers-c.json", lambda b: tiers(b, tier("node", 8)))
+# Without tiers (a report from before they existed): nothing to compare.
+save("no-tiers.json", lambda b: b["recommendation"].pop("tiers", None))
 PY
 # expect OLD NEW POLICY EXIT
 expect() {
@@ -43,7 +46,8 @@ grep -qx "$want" out.txt || bad "no line '$want': $(cat out.txt)"
 expect a.json rule.json score 0
 expect a.json rule.json any 4
 grep -q '^rule gone: ' out.txt || bad "no rule line: $(cat out.txt)"
-expect a.json tiers-a.json any 0
+expect no-tiers.json tiers-a.json any 0
+expect tiers-a.json tiers-a.json any 0
 expect tiers-a.json tiers-b.json winner 4
 grep -q '^tiers changed: service node/event-loop -> service bun/event-loop$' out.txt ||
 	bad "no tiers line: $(cat out.txt)"
@@ -53,7 +57,7 @@ expect tiers-a.json tiers-c.json any 4
 $ADVISOR diff a.json score.json >/dev/null 2>&1
 [ $? -eq 0 ] || bad "default policy is not winner"
 
-$ADVISOR diff a.json score.json --format json --fail-on score >d.json; rc=$?
+$ADVISOR diff no-tiers.json score.json --format json --fail-on score >d.json; rc=$?
 [ $rc -eq 4 ] || bad "json: exit $rc"
 python3 - d.json <<'PY' || fail=1
 import json, sys

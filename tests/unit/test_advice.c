@@ -502,6 +502,159 @@ static void test_advice_accepted_rule_is_set_aside(void **state)
 	free(text);
 }
 
+/* Every tier is a design of the ranking, sized and feasible; the CPU adds up. */
+static void check_tiers(const struct world *w)
+{
+	const struct advice *a = &w->a;
+	double cpu = 0;
+
+	assert_true(a->ntiers == 1 || a->ntiers == 2);
+	assert_int_equal(a->hybrid.present, a->ntiers == 2);
+	for (size_t i = 0; i < a->ntiers; i++) {
+		const struct tier *t = &a->tiers[i];
+
+		assert_true(t->cand >= 0 && (size_t)t->cand < a->ncands);
+		assert_ptr_equal(a->cands[t->cand].rt, t->rt);
+		assert_ptr_equal(a->cands[t->cand].model, t->model);
+		assert_non_null(t->label);
+		assert_non_null(t->why);
+		assert_true(t->cap.feasible);
+		assert_true(t->cap.cores_needed > 0);
+		assert_true(t->cap.instances_needed >= 1);
+		cpu += t->cpu_ms;
+	}
+	if (a->ntiers == 1) {
+		assert_int_equal(a->tiers[0].role, TIER_SERVICE);
+		assert_int_equal(a->tiers[0].cand, 0);
+	} else {
+		assert_int_equal(a->tiers[0].role, TIER_FRONT);
+		assert_int_equal(a->tiers[1].role, TIER_WORKERS);
+		assert_int_equal((long)a->hybrid.gateway, a->tiers[0].cand);
+		assert_int_equal((long)a->hybrid.worker, a->tiers[1].cand);
+		assert_non_null(a->tiers_why);
+		assert_true(fabs(cpu - a->p->cpu_ms_per_request) < 1e-9);
+		assert_true(a->tiers[1].io_ms == 0);
+	}
+}
+
+/* The JSON report: tiers always, hybrid non-null exactly with two tiers. */
+static void check_tiers_json(const struct world *w)
+{
+	struct report_meta m = { "advisor recommend t.yaml", "defaults", NULL, "rules/", "knowledge/" };
+	json_t *root = report_json(&w->a, &m);
+	json_t *rec = json_object_get(root, "recommendation");
+	json_t *tiers = json_object_get(rec, "tiers");
+
+	assert_true(json_is_array(tiers));
+	assert_int_equal(json_array_size(tiers), w->a.ntiers);
+	for (size_t i = 0; i < json_array_size(tiers); i++) {
+		json_t *t = json_array_get(tiers, i);
+
+		assert_string_equal(json_string_value(json_object_get(t, "role")),
+				    tier_role_names[w->a.tiers[i].role]);
+		assert_string_equal(json_string_value(json_object_get(t, "runtime")),
+				    w->a.tiers[i].rt->id);
+		assert_string_equal(json_string_value(json_object_get(t, "model")),
+				    w->a.tiers[i].model->id);
+		assert_true(json_is_string(json_object_get(t, "label")));
+		assert_true(json_is_number(json_object_get(t, "cores")));
+		assert_true(json_is_integer(json_object_get(t, "instances")));
+	}
+	assert_int_equal(json_is_null(json_object_get(rec, "hybrid")), w->a.ntiers == 1);
+	json_decref(root);
+}
+
+/*
+ * The articles' hybrid case: a JavaScript team with a local PyTorch model.
+ * Node.js lacks the ML libraries, so the model runs on a worker tier in a
+ * runtime that has them, and the front stays in the team's language.
+ */
+static void test_advice_tiers_hard_need(void **state)
+{
+	struct world *w = *state;
+	size_t ml = 0;
+
+	run(w, "version: 1\n"
+	       "workload: {kind: mixed, peak_concurrency: 15000, requests_per_second: 3000,\n"
+	       "  cpu_ms_per_request: 5, io_wait_fraction: 0.7, latency_p99_ms: 500,\n"
+	       "  traits: [websocket, ml-inference]}\n"
+	       "team: {size: 6, skills: {javascript: 5, python: 1, go: 0, java: 0,\n"
+	       "  csharp: 0, rust: 0}, can_hire: [python]}\n"
+	       "scaling: {strategy: machines, instances: 6, deployment: kubernetes}\n"
+	       "constraints: {memory_mb_per_instance: 2048, ecosystem: [web, ml]}\n"
+	       "priorities: {performance: 3, velocity: 4, team_fit: 4, ecosystem: 5,\n"
+	       "  operations: 3}\n");
+	check_tiers(w);
+	check_tiers_json(w);
+	assert_int_equal(w->a.ntiers, 2);
+	assert_string_equal(w->a.tiers[0].rt->language, "javascript");
+	while (strcmp(w->kb.vocab.needs[ml].id, "ml") != 0)
+		ml++;
+	assert_true(w->a.tiers[1].rt->ecosystem[ml] >= ADVICE_TIER_NEED_MIN);
+	assert_true(w->a.tiers[0].cpu_ms < w->a.tiers[1].cpu_ms);
+}
+
+/*
+ * A Python team with an upload API and NLP jobs: two tiers in one runtime,
+ * which the first hybrid logic (a split only across runtimes) never gave.
+ */
+static void test_advice_tiers_one_runtime(void **state)
+{
+	struct world *w = *state;
+
+	run(w, "version: 1\n"
+	       "workload: {kind: mixed, peak_concurrency: 5000, requests_per_second: 1500,\n"
+	       "  cpu_ms_per_request: 9, io_wait_fraction: 0.6, latency_p99_ms: 2000,\n"
+	       "  traits: [rest-api, ml-inference, batch]}\n"
+	       "team: {size: 5, skills: {javascript: 2, python: 5, go: 1, java: 0,\n"
+	       "  csharp: 0, rust: 0}}\n"
+	       "scaling: {strategy: machines, instances: 4, deployment: kubernetes}\n"
+	       "constraints: {memory_mb_per_instance: 4096, ecosystem: [web, ml, data-science]}\n"
+	       "priorities: {performance: 3, velocity: 4, team_fit: 5, ecosystem: 4,\n"
+	       "  operations: 3}\n");
+	check_tiers(w);
+	check_tiers_json(w);
+	assert_int_equal(w->a.ntiers, 2);
+	assert_string_equal(w->a.tiers[0].rt->id, "python");
+	assert_string_equal(w->a.tiers[1].rt->id, "python");
+}
+
+/*
+ * One tier: an I/O-only API never considers a split; a small Python ML
+ * service with the libraries in its own runtime considers one and says
+ * why it does not pay.
+ */
+static void test_advice_tiers_one_tier(void **state)
+{
+	struct world *w = *state;
+
+	run(w, "version: 1\n"
+	       "workload: {kind: io, peak_concurrency: 2000, requests_per_second: 1000,\n"
+	       "  cpu_ms_per_request: 2, io_wait_fraction: 0.9, latency_p99_ms: 200,\n"
+	       "  traits: [rest-api]}\n"
+	       "team: {size: 5, skills: {javascript: 4, python: 2}}\n"
+	       "scaling: {instances: 2}\n");
+	check_tiers(w);
+	check_tiers_json(w);
+	assert_int_equal(w->a.ntiers, 1);
+	assert_false(w->a.split_considered);
+	assert_null(w->a.tiers_why);
+
+	run(w, "version: 1\n"
+	       "workload: {kind: mixed, peak_concurrency: 20, requests_per_second: 5,\n"
+	       "  cpu_ms_per_request: 20, io_wait_fraction: 0.3, latency_p99_ms: 3000,\n"
+	       "  traits: [rest-api, ml-inference]}\n"
+	       "team: {size: 3, skills: {javascript: 2, python: 4}}\n"
+	       "scaling: {strategy: machines, instances: 1, deployment: vm}\n"
+	       "constraints: {ecosystem: [web, ml]}\n");
+	check_tiers(w);
+	check_tiers_json(w);
+	assert_int_equal(w->a.ntiers, 1);
+	assert_true(w->a.split_considered);
+	assert_non_null(w->a.tiers_why);
+	assert_non_null(strstr(w->a.tiers_why, "does not pay"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +674,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advice_accepted_rule_is_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_infeasible_never_wins, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_gate_excludes_35x, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_tiers_hard_need, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_tiers_one_runtime, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_tiers_one_tier, setup_real, teardown),
 	};
 
 	return cmocka_run_group_tests_name("advice", tests, NULL, NULL) != 0;

@@ -526,9 +526,14 @@ static void check_numbers(const struct note *n)
 	/* Rationales, capacity bullets, the decision chart's words, the capacity risk. */
 	each_match("\\<([a-z]+) with ([a-z-]+) needs ([0-9.]+) cores \\(([0-9]+) instances?",
 		   n->all, rationale_cores, &ctx);
-	each_match("`([a-z]+/[a-z-]+)`: [^`]*; CPU: sized for at most 70% busy; ([0-9]+)% at "
+	/*
+	 * The capacity bullets ("- `ID`: ...") speak of the table's rows; a
+	 * tier's bullet ("- front, `ID`: ...") of the tier's own load, which
+	 * no table shows.
+	 */
+	each_match("- `([a-z]+/[a-z-]+)`: [^`]*; CPU: sized for at most 70% busy; ([0-9]+)% at "
 		   "([0-9]+) instances?", n->all, limit_cpu, &ctx);
-	each_match("`([a-z]+/[a-z-]+)`: [^`]*; latency: p99 ([0-9.]+) m?s against the [^`]* at "
+	each_match("- `([a-z]+/[a-z-]+)`: [^`]*; latency: p99 ([0-9.]+) m?s against the [^`]* at "
 		   "([0-9]+) instances?", n->all, limit_latency, &ctx);
 	each_match("`([a-z]+/[a-z-]+)`,? ([0-9.]+) cores?", n->all, named_cores, &ctx);
 	each_match("\\<only ([0-9.]+) cores?", n->all, only_cores, &ctx);
