@@ -54,11 +54,12 @@ double replay_calibrate(double cpu_ms, const struct replay_shares *sh,
 /* ---- histogram (replay-load.c) ------------------------------------------- */
 
 /*
- * Log-linear histogram of microseconds, as HdrHistogram lays it out: 64
- * linear sub-buckets per power of two, so every value is kept within
- * 1/64 (1.6 %) of itself, from 1 us to 2^40 us.
+ * Log-linear histogram of microseconds, as HdrHistogram lays it out:
+ * values below 128 exactly, then 64 linear sub-buckets per power of two
+ * (the upper half of 128), so every value is kept within 1/64 (1.6 %) of
+ * itself, up to 2^46 us.
  */
-#define HIST_SUB 64
+#define HIST_SUB 128
 #define HIST_EXP 41
 struct replay_hist {
 	uint64_t count[HIST_EXP][HIST_SUB];
@@ -162,6 +163,13 @@ int replay_rate_search(struct replay_gen *g, struct replay_search *s, bool poiss
  */
 int replay_idle_open(int port, int n, int *fds, double timeout_s);
 void replay_idle_close(int *fds, int n);
+
+/*
+ * Wait (at most max_s) until the server answers GET /health within 5 ms:
+ * after an overload step it may still be working off queued requests,
+ * which would be charged to the next step.
+ */
+void replay_settle(int port, double max_s);
 
 /* ---- manifest (replay-manifest.c) ---------------------------------------- */
 

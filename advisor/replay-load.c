@@ -12,7 +12,7 @@
  * One thread, one epoll loop; a timerfd wakes it at the next intended time
  * (an epoll timeout would round to milliseconds).  Latencies go into a
  * log-linear histogram (HdrHistogram's layout, 64 sub-buckets per power
- * of two).  The rate search finds the highest rate whose p99 meets the
+ * of two above 128 us).  The rate search finds the highest rate whose p99 meets the
  * budget: doubling from a start rate, then bisecting, each step bounded in
  * time and the whole search bounded in steps and seconds.
  */
@@ -41,7 +41,7 @@ void replay_hist_reset(struct replay_hist *h)
 	memset(h, 0, sizeof *h);
 }
 
-/* Bucket of v: exponent e (v < 64 << e) and linear sub-bucket. */
+/* Bucket of v: exponent e (v < HIST_SUB << e) and linear sub-bucket. */
 static void hist_index(uint64_t v, int *e, int *s)
 {
 	int k = 0;
@@ -75,7 +75,7 @@ uint64_t replay_hist_percentile(const struct replay_hist *h, double p)
 	if (rank < 1)
 		rank = 1;
 	for (int e = 0; e < HIST_EXP; e++) {
-		/* exponent e > 0 holds values 32 << e .. 64 << e: sub-buckets 32..63 */
+		/* exponent e > 0 holds the upper half of its sub-buckets only */
 		for (int s = e > 0 ? HIST_SUB / 2 : 0; s < HIST_SUB; s++) {
 			seen += h->count[e][s];
 			if (seen >= rank) {
@@ -580,18 +580,81 @@ int replay_rate_search(struct replay_gen *g, struct replay_search *s, bool poiss
 			r = hi > 0 ? (lo + hi) / 2 : r * 2;
 		} else {
 			hi = r;
-			r = lo > 0 ? (lo + hi) / 2 : r / 4;
+			r = lo > 0 ? (lo + hi) / 2 : s->hi_start > 0 ? r / 2 : r / 4;
 			/* let the server work off what it queued */
-			usleep(100000);
+			replay_settle(g->t->port, 1.0);
 		}
 		if ((lo > 0 && hi > 0 && hi / lo < 1.12) || r < 1 || r > 200000)
 			break;
+	}
+	/*
+	 * A short step can pass just above the server's capacity: the queue
+	 * has not yet grown past the budget when it ends.  Confirm the rate
+	 * with a step twice as long, lowering it by 15 % while that fails.
+	 */
+	for (int k = 0; k < 3 && lo > 0 && !s->stopped &&
+	     replay_now() - t0 + 2 * s->step_s + drain <= s->time_s + s->step_s; k++) {
+		struct replay_step st;
+
+		replay_settle(g->t->port, 0.5);
+		if (replay_gen_step(g, lo, 2 * s->step_s, drain, poisson, &st) < 0)
+			break;
+		s->steps++;
+		s->done += st.done;
+		s->stopped = st.stopped;
+		if (st.stopped || step_ok(&st, s->p99_budget_ms))
+			break;
+		lo *= 0.85;
 	}
 	s->max_rps = lo;
 	return 0;
 }
 
 /* ---- idle connections ----------------------------------------------------- */
+
+/* One GET /health on a new connection; seconds taken, or -1. */
+static double health_once(int port, double timeout_s)
+{
+	static const char req[] = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+	struct timeval tv = { (time_t)timeout_s, (long)((timeout_s - (double)(time_t)timeout_s) * 1e6) };
+	double t0 = replay_now();
+	char buf[1024];
+	size_t len = 0;
+	long got = 0;
+	int fd = loopback_socket(port, false);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof req - 1)) {
+		while (got == 0 && len < sizeof buf) {
+			ssize_t r = recv(fd, buf + len, sizeof buf - len, 0);
+			int status;
+			bool cl;
+
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+			got = http_response(buf, len, &status, &cl);
+		}
+	}
+	close(fd);
+	return got > 0 ? replay_now() - t0 : -1;
+}
+
+void replay_settle(int port, double max_s)
+{
+	double until = replay_now() + max_s;
+
+	while (replay_now() < until) {
+		double t = health_once(port, until - replay_now() > 0.05 ? until - replay_now() : 0.05);
+
+		if (t >= 0 && t < 0.005)
+			return;
+		usleep(20000);
+	}
+}
 
 int replay_idle_open(int port, int n, int *fds, double timeout_s)
 {

@@ -927,7 +927,7 @@ static void measure_load(struct run *r, const struct server *sv, struct replay_c
 	s.step_s = l->step_s;
 	s.max_steps = 12;
 	s.start_rate = closed_rate > 4 ? closed_rate / 2 : 2;
-	s.time_s = sampling * (multi ? 0.5 : 0.75);
+	s.time_s = sampling * (multi ? 0.45 : 0.75);
 	replay_rate_search(g, &s, l->poisson);
 	done += (uint64_t)s.done;
 	c->max_rps = s.max_rps;
@@ -941,6 +941,7 @@ static void measure_load(struct run *r, const struct server *sv, struct replay_c
 		for (int i = 0; i < 2; i++) {
 			struct replay_point *p = &c->points[c->npoints++];
 
+			replay_settle(sv->port, 1.0);
 			replay_gen_step(g, s.max_rps * shares[i], l->step_s * 1.5, 0.5, l->poisson,
 					&st);
 			done += st.done;
@@ -960,16 +961,20 @@ static void measure_load(struct run *r, const struct server *sv, struct replay_c
 
 		CPU_ZERO(&cpu);
 		CPU_SET(r->first_cpu, &cpu);
+		replay_settle(sv->port, 1.0);
 		tree_pin(sv->pid, &cpu);
 		/* one CPU serves less than all of them: bisect below that rate */
 		one.start_rate = s.max_rps / r->ncpu;
 		one.hi_start = s.max_rps * 1.1;
-		one.time_s = sampling * 0.3;
+		one.time_s = sampling * 0.35;
 		replay_rate_search(g, &one, l->poisson);
 		done += (uint64_t)one.done;
 		tree_pin(sv->pid, &r->allowed);
-		if (one.max_rps > 0)
+		if (one.max_rps > 0 && s.max_rps / one.max_rps <= r->ncpu * 1.25)
 			c->usable_cores = s.max_rps / one.max_rps;
+		else if (one.max_rps > 0)
+			set_reason(c, "usable cores not credible: %.3g times the rate of one CPU with "
+				   "%d allowed (the machine was busy)", s.max_rps / one.max_rps, r->ncpu);
 		else
 			set_reason(c, "usable cores not measured: no rate met the budget on one CPU");
 	}
