@@ -212,7 +212,7 @@ valgrind: deps
 		TEST_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no' \
 		check-nodeps
 
-bench: deps all $(BUILD)/bench/bench_rules
+bench: deps all $(BUILD)/bench/bench_rules $(BUILD)/bench/bench_replay
 	@sh tests/bench/run.sh $(BUILD)/advisor
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libadvisor.a
