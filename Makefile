@@ -247,7 +247,7 @@ valgrind: deps
 		TEST_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no' \
 		check-nodeps
 
-bench: deps all $(BUILD)/bench/bench_rules $(BUILD)/bench/ref_spawn
+bench: deps all $(BUILD)/bench/bench_rules $(BUILD)/bench/ref_spawn $(BUILD)/bench/bench_replay
 	@sh tests/bench/run.sh $(BUILD)/advisor
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libadvisor.a

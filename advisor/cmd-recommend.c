@@ -21,7 +21,7 @@
 #include "xalloc.h"
 
 enum { OPT_OUTPUT = 1, OPT_FORMAT, OPT_BUDGET, OPT_NO_PROBES, OPT_PROBES_FROM, OPT_RULES,
-       OPT_KNOWLEDGE, OPT_EXPLAIN, OPT_QUIET, OPT_LIST_FORMATS };
+       OPT_KNOWLEDGE, OPT_EXPLAIN, OPT_QUIET, OPT_LIST_FORMATS, OPT_REPLAY };
 
 static const struct opt_spec recommend_opts[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -34,6 +34,7 @@ static const struct opt_spec recommend_opts[] = {
 	{ "explain", 0, false, OPT_EXPLAIN },
 	{ "quiet", 'q', false, OPT_QUIET },
 	{ "list-formats", 0, false, OPT_LIST_FORMATS },
+	{ "replay", 0, false, OPT_REPLAY },
 	{ NULL, 0, false, 0 },
 };
 
@@ -59,6 +60,8 @@ struct recommend_args {
 	bool no_probes;
 	bool explain;
 	bool list_formats;
+	bool replay;		/* --replay: probe, replay and advise in one step */
+	bool budget_given;
 };
 /* The command line as typed, each word quoted for a POSIX shell, for the Method section. */
 static char *command_line(void)
@@ -175,6 +178,10 @@ static int parse_args(struct opts *o, struct recommend_args *args)
 			if (cmd_parse_number(o->arg, 0.5, 600, &args->budget) < 0)
 				return cmd_usage_error("recommend", "invalid budget '%s' (seconds, from "
 						       "0.5 to 600)", o->arg);
+			args->budget_given = true;
+			break;
+		case OPT_REPLAY:
+			args->replay = true;
 			break;
 		case OPT_NO_PROBES:
 			args->no_probes = true;
@@ -209,6 +216,9 @@ static int parse_args(struct opts *o, struct recommend_args *args)
 							     : "no profile given");
 	if (args->no_probes && args->cache)
 		return cmd_usage_error("recommend", "--no-probes and --probes-from exclude each other");
+	if (args->replay && (args->no_probes || args->cache))
+		return cmd_usage_error("recommend", "--replay measures now: it excludes %s",
+				       args->cache ? "--probes-from" : "--no-probes");
 	args->profile = o->operands[0];
 	return resolve_outputs(args);
 }
@@ -246,8 +256,8 @@ static int measure(struct probe_set *ps, double budget, struct diags *d)
  * The probe figures the advice rests on: read from the cache, measured
  * now, or none (*have false).  source receives the Method section's words.
  */
-static int take_probes(const struct recommend_args *args, struct probe_set *ps, bool *have,
-		       struct buf *source, struct diags *d)
+static int take_probes(const struct recommend_args *args, const struct profile *p,
+		       struct probe_set *ps, bool *have, struct buf *source, struct diags *d)
 {
 	int rc;
 
@@ -256,6 +266,20 @@ static int take_probes(const struct recommend_args *args, struct probe_set *ps, 
 		if (probe_set_load(ps, args->cache, d) < 0)
 			return EXIT_INPUT;
 		buf_addf(source, "probe cache %s", args->cache);
+	} else if (args->replay) {
+		/* as probe --replay: 60 s by default, a twelfth (at most 5 s) for the suite */
+		double budget = args->budget_given ? args->budget : 60;
+		double suite = budget / 12 < 5 ? budget / 12 : 5;
+
+		if (suite < 0.5)
+			suite = 0.5;
+		rc = measure(ps, suite, d);
+		if (rc != EXIT_OK)
+			return rc;
+		rc = cmd_replay(ps, p, NULL, budget - suite > 1 ? budget - suite : 1, cmd_quiet);
+		if (rc != EXIT_OK)
+			return rc;
+		buf_adds(source, "measured on this machine, with replay");
 	} else if (!args->no_probes) {
 		rc = measure(ps, args->budget, d);
 		if (rc != EXIT_OK)
@@ -341,7 +365,7 @@ static int cmd_recommend(int argc, char **argv)
 	kb_known(&kb, &known);
 	if (profile_load_file(&p, args.profile, &known, &d) < 0)
 		goto out;
-	rc = take_probes(&args, &ps, &have_probes, &source, &d);
+	rc = take_probes(&args, &p, &ps, &have_probes, &source, &d);
 	if (rc != EXIT_OK)
 		goto out;
 	if (advise(&a, &p, have_probes ? &ps : NULL, &kb, &rs, args.explain, &d) < 0) {
@@ -377,6 +401,7 @@ const struct cmd_entry cmd_recommend_entry = {
 	.usage = "PROFILE [-o FILE]... [-f FORMAT] [--budget SECONDS]\n"
 		 "PROFILE [--no-probes | --probes-from FILE.json] [--rules DIR]... "
 		 "[--knowledge DIR] [--explain]\n"
+		 "PROFILE --replay [--budget SECONDS] [-o FILE] [--format FORMAT]\n"
 		 "--list-formats",
 	.summary = "write a trade-off recommendation for a profile",
 	.help = "options:\n"
@@ -392,7 +417,9 @@ const struct cmd_entry cmd_recommend_entry = {
 		"      --knowledge DIR     use another knowledge base\n"
 		"      --explain           print every rule's verdict and why on stderr\n"
 		"  -q, --quiet             no progress output\n"
-		"      --list-formats      list the report formats: name, extension, what it is\n",
+		"      --list-formats      list the report formats: name, extension, what it is\n"
+		"      --replay            also serve the profile's workload in each installed\n"
+		"                          runtime (probe --replay); budget 60 s by default\n",
 	.exec = cmd_recommend,
 	.opts = recommend_opts,
 };

@@ -158,4 +158,16 @@ struct probe_result;
 void probe_progress(void *arg, size_t index, size_t count, const char *name,
 		    const struct probe_result *r, const char *skip_reason);
 
+/*
+ * Replay profile's workload into ps->replay (probe --replay, recommend
+ * --replay) within budget seconds, with the manifest given (NULL: the
+ * environment's ADVISOR_REPLAY_MANIFEST, else the data folder's).  A
+ * progress line per candidate on stderr unless quiet.  Returns an exit
+ * code: EXIT_OK, EXIT_INPUT, EXIT_ENV or 128 + a signal.
+ */
+struct probe_set;
+struct profile;
+int cmd_replay(struct probe_set *ps, const struct profile *p, const char *manifest,
+	       double budget, bool quiet);
+
 #endif

@@ -20,6 +20,7 @@
 
 #include "fileio.h"
 #include "jsonpos.h"
+#include "replay.h"
 #include "suggest.h"
 #include "text.h"
 #include "util.h"
@@ -264,6 +265,19 @@ static void pv_fingerprint(struct pvalid *v, json_t *root, struct probe_fingerpr
 	fp->taken_at = pv_string(v, o, "taken_at");
 	fp->cores = cores >= 1 ? (int)cores : 0;
 	fp->memory_mb = mem >= 0 ? (long)mem : 0;
+	/* what this process could use: optional, so that older caches load */
+	if (json_object_get(o, "usable_cpus")) {
+		long long u = pv_integer(v, o, "usable_cpus", 1, fp->cores >= 1 ? fp->cores : PV_MAX_CORES);
+
+		fp->usable_cpus = u >= 1 ? (int)u : 0;
+	}
+	if (json_object_get(o, "cpu_quota"))
+		fp->cpu_quota = pv_range(v, o, "cpu_quota", false, 0.001, PV_MAX_CORES);
+	if (json_object_get(o, "memory_limit_mb")) {
+		long long m = pv_integer(v, o, "memory_limit_mb", 1, PV_MAX_MEMORY_MB);
+
+		fp->memory_limit_mb = m >= 1 ? (long)m : 0;
+	}
 	v->cores = fp->cores;
 	v->memory_mb = fp->memory_mb;
 	pv_pop(v);
@@ -569,6 +583,323 @@ static void pv_list(struct pvalid *v, json_t *root, const char *key, struct prob
 	pv_pop(v);
 }
 
+/* ---- the replay object ---------------------------------------------------- */
+
+/* Error at each member of obj whose key is not in allowed. */
+static void pv_keys(struct pvalid *v, json_t *obj, const char *const *allowed, size_t n,
+		    const char *where)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach(obj, key, val) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (strcmp(key, allowed[i]) == 0)
+				break;
+		if (i < n)
+			continue;
+		pv_push(v, key, 0);
+		{
+			const char *hint = suggest(key, allowed, n);
+
+			if (hint)
+				pv_error(v, "unknown key '%s' in %s (did you mean '%s'?)", key, where, hint);
+			else
+				pv_error(v, "unknown key '%s' in %s", key, where);
+		}
+		pv_pop(v);
+	}
+}
+
+/* A figure that may be null (not measured): NAN then; else in [lo, hi]. */
+static double pv_nullable(struct pvalid *v, json_t *o, const char *key, bool required,
+			  double lo, double hi)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (m == NULL && required) {
+		pv_error(v, "missing key '%s'", key);
+		return NAN;
+	}
+	if (m == NULL || json_is_null(m))
+		return NAN;
+	return pv_range(v, o, key, true, lo, hi);
+}
+
+/* A string that may be null; NULL then. */
+static char *pv_nullable_string(struct pvalid *v, json_t *o, const char *key)
+{
+	json_t *m = json_object_get(o, key);
+
+	if (m == NULL || json_is_null(m))
+		return NULL;
+	return pv_string(v, o, key);
+}
+
+static void pv_word(struct pvalid *v, const char *key, const char *word,
+		    const char *const *words, size_t n)
+{
+	const char *hint;
+
+	if (word == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(word, words[i]) == 0)
+			return;
+	hint = suggest(word, words, n);
+	pv_push(v, key, 0);
+	if (hint)
+		pv_error(v, "unknown %s '%s' (did you mean '%s'?)", key, word, hint);
+	else
+		pv_error(v, "unknown %s '%s'", key, word);
+	pv_pop(v);
+}
+
+#define PV_MAX_MS 600000.0	/* a latency or CPU time past 10 minutes is not credible */
+#define PV_MAX_RPS 1e8
+
+static void pv_replay_load(struct pvalid *v, json_t *o, struct replay_load *l)
+{
+	static const char *const keys[] = { "connections", "idle_connections", "schedule",
+		"step_s", "sampling_s", "p99_budget_ms", "yardstick_ms", "kernels", "requests" };
+	static const char *const kkeys[] = { "web_us", "compute_us", "native_us" };
+	static const char *const rkeys[] = { "share", "cpu_ms", "web", "compute", "native", "io_us" };
+	static const char *const schedules[] = { "constant", "poisson" };
+	json_t *k, *reqs, *e;
+	char *sched;
+	size_t i;
+
+	if (!json_is_object(o)) {
+		pv_error(v, "'load' must be an object, not %s", json_kind(o));
+		return;
+	}
+	pv_keys(v, o, keys, ARRAY_SIZE(keys), "replay.load");
+	l->connections = (int)pv_integer(v, o, "connections", 1, 1024);
+	l->idle_connections = (int)pv_integer(v, o, "idle_connections", 0, 4096);
+	sched = pv_string(v, o, "schedule");
+	pv_word(v, "schedule", sched, schedules, ARRAY_SIZE(schedules));
+	l->poisson = sched && strcmp(sched, "poisson") == 0;
+	free(sched);
+	l->step_s = pv_range(v, o, "step_s", true, 0.001, 600);
+	l->sampling_s = pv_range(v, o, "sampling_s", true, 0.001, 600);
+	l->p99_budget_ms = pv_range(v, o, "p99_budget_ms", true, 0.001, PV_MAX_MS);
+	l->yardstick_ms = pv_range(v, o, "yardstick_ms", true, 0, PV_MAX_MS);
+	k = pv_member(v, o, "kernels", true);
+	if (k) {
+		pv_push(v, "kernels", 0);
+		if (!json_is_object(k)) {
+			pv_error(v, "'kernels' must be an object, not %s", json_kind(k));
+		} else {
+			pv_keys(v, k, kkeys, ARRAY_SIZE(kkeys), "replay.load.kernels");
+			for (int j = 0; j < 3; j++)
+				l->kernel_us[j] = pv_range(v, k, kkeys[j], true, 0, 1e6);
+		}
+		pv_pop(v);
+	}
+	reqs = pv_member(v, o, "requests", true);
+	if (reqs == NULL)
+		return;
+	pv_push(v, "requests", 0);
+	if (!json_is_array(reqs)) {
+		pv_error(v, "'requests' must be an array, not %s", json_kind(reqs));
+	} else if (json_array_size(reqs) < 1 || json_array_size(reqs) > REPLAY_MAX_CLASSES) {
+		pv_error(v, "'requests' must have 1 to %d entries, not %zu", REPLAY_MAX_CLASSES,
+			 json_array_size(reqs));
+	} else {
+		json_array_foreach(reqs, i, e) {
+			struct replay_class *c = &l->classes[l->nclasses++];
+
+			pv_push(v, NULL, i);
+			if (!json_is_object(e)) {
+				pv_error(v, "a request must be an object, not %s", json_kind(e));
+			} else {
+				pv_keys(v, e, rkeys, ARRAY_SIZE(rkeys), "a replay request");
+				c->share = pv_range(v, e, "share", true, 0, 1);
+				c->cpu_ms = pv_range(v, e, "cpu_ms", true, 0, PV_MAX_MS);
+				c->web = (long)pv_integer(v, e, "web", 0, 1000000);
+				c->compute = (long)pv_integer(v, e, "compute", 0, 1000000);
+				c->native = (long)pv_integer(v, e, "native", 0, 1000000);
+				c->io_us = (long)pv_integer(v, e, "io_us", 0, 60000000);
+			}
+			pv_pop(v);
+		}
+	}
+	pv_pop(v);
+}
+
+/* p50 <= p99 where both are there. */
+static void pv_p50_p99(struct pvalid *v, double p50, double p99)
+{
+	if (isfinite(p50) && isfinite(p99) && p50 > p99) {
+		pv_push(v, "p50_ms", 0);
+		pv_error(v, "'p50_ms' (%g) is greater than 'p99_ms' (%g)", p50, p99);
+		pv_pop(v);
+	}
+}
+
+static void pv_replay_points(struct pvalid *v, json_t *o, struct replay_candidate *c)
+{
+	static const char *const keys[] = { "share", "rps", "p50_ms", "p99_ms" };
+	json_t *a = json_object_get(o, "points"), *e;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	pv_push(v, "points", 0);
+	if (!json_is_array(a)) {
+		pv_error(v, "'points' must be an array, not %s", json_kind(a));
+	} else if (json_array_size(a) > ARRAY_SIZE(c->points)) {
+		pv_error(v, "'points' has %zu entries (the limit is %zu)", json_array_size(a),
+			 ARRAY_SIZE(c->points));
+	} else {
+		json_array_foreach(a, i, e) {
+			struct replay_point *p = &c->points[c->npoints++];
+
+			pv_push(v, NULL, i);
+			if (!json_is_object(e)) {
+				pv_error(v, "a point must be an object, not %s", json_kind(e));
+			} else {
+				pv_keys(v, e, keys, ARRAY_SIZE(keys), "a replay point");
+				p->share = pv_range(v, e, "share", true, 0.001, 1);
+				p->rps = pv_range(v, e, "rps", true, 0, PV_MAX_RPS);
+				p->p50_ms = pv_nullable(v, e, "p50_ms", true, 0, PV_MAX_MS);
+				p->p99_ms = pv_nullable(v, e, "p99_ms", true, 0, PV_MAX_MS);
+				pv_p50_p99(v, p->p50_ms, p->p99_ms);
+			}
+			pv_pop(v);
+		}
+	}
+	pv_pop(v);
+}
+
+static const char *const replay_figures[] = { "cpu_ms_per_request", "cpu_factor", "usable_cores",
+	"max_rps", "p50_ms", "p99_ms", "rss_base_mb", "kib_per_connection" };
+
+static void pv_replay_candidate(struct pvalid *v, json_t *o, struct replay_set *rs)
+{
+	static const char *const keys[] = { "runtime", "model", "status", "reason",
+		"runtime_version", "command", "startup_ms", "cpu_ms_per_request", "cpu_factor",
+		"usable_cores", "max_rps", "p50_ms", "p99_ms", "rss_base_mb", "kib_per_connection",
+		"points" };
+	static const char *const statuses[] = { "measured", "skipped" };
+	struct replay_candidate *c;
+	double mem_mb = v->memory_mb > 0 ? (double)v->memory_mb : 1e9;
+	double cores = v->cores > 0 ? 2.0 * v->cores : PV_MAX_CORES;
+	char *status;
+
+	if (!json_is_object(o)) {
+		pv_error(v, "a candidate must be an object, not %s", json_kind(o));
+		return;
+	}
+	pv_keys(v, o, keys, ARRAY_SIZE(keys), "a replay candidate");
+	c = replay_set_add(rs);
+	c->runtime = pv_string(v, o, "runtime");
+	pv_name(v, c->runtime);
+	c->model = pv_string(v, o, "model");
+	pv_word(v, "model", c->model, replay_models, replay_nmodels);
+	status = pv_string(v, o, "status");
+	pv_word(v, "status", status, statuses, ARRAY_SIZE(statuses));
+	c->measured = status && strcmp(status, "measured") == 0;
+	c->reason = pv_nullable_string(v, o, "reason");
+	c->runtime_version = pv_nullable_string(v, o, "runtime_version");
+	c->command = pv_nullable_string(v, o, "command");
+	c->startup_ms = pv_nullable(v, o, "startup_ms", false, 0, PV_MAX_MS);
+	c->cpu_ms_per_request = pv_nullable(v, o, "cpu_ms_per_request", c->measured, 0, PV_MAX_MS);
+	c->cpu_factor = pv_nullable(v, o, "cpu_factor", c->measured, 0, 1e6);
+	c->usable_cores = pv_nullable(v, o, "usable_cores", c->measured, 0.001, cores);
+	c->max_rps = pv_nullable(v, o, "max_rps", c->measured, 0, PV_MAX_RPS);
+	c->p50_ms = pv_nullable(v, o, "p50_ms", c->measured, 0, PV_MAX_MS);
+	c->p99_ms = pv_nullable(v, o, "p99_ms", c->measured, 0, PV_MAX_MS);
+	pv_p50_p99(v, c->p50_ms, c->p99_ms);
+	c->rss_base_mb = pv_nullable(v, o, "rss_base_mb", c->measured, 0, mem_mb);
+	c->kib_per_connection = pv_nullable(v, o, "kib_per_connection", c->measured, 0,
+					    mem_mb * 1024.0);
+	if (c->measured && !isfinite(c->max_rps) && json_is_null(json_object_get(o, "max_rps"))) {
+		pv_push(v, "max_rps", 0);
+		pv_error(v, "a measured candidate needs 'max_rps'");
+		pv_pop(v);
+	}
+	if (status && !c->measured) {
+		if (c->reason == NULL || *c->reason == '\0')
+			pv_error(v, "a skipped candidate needs a 'reason'");
+		for (size_t i = 0; i < ARRAY_SIZE(replay_figures); i++) {
+			json_t *m = json_object_get(o, replay_figures[i]);
+
+			if (m && !json_is_null(m)) {
+				pv_push(v, replay_figures[i], 0);
+				pv_error(v, "a skipped candidate has no '%s' (null)", replay_figures[i]);
+				pv_pop(v);
+			}
+		}
+	}
+	pv_replay_points(v, o, c);
+	free(status);
+}
+
+static void pv_replay(struct pvalid *v, json_t *root, struct probe_set *ps)
+{
+	static const char *const keys[] = { "profile", "budget_s", "elapsed_s", "load", "candidates" };
+	json_t *o = json_object_get(root, "replay"), *a, *e, *load;
+	struct replay_set *rs;
+	size_t i;
+
+	if (o == NULL)
+		return;
+	pv_push(v, "replay", 0);
+	if (!json_is_object(o)) {
+		pv_error(v, "'replay' must be an object, not %s", json_kind(o));
+		pv_pop(v);
+		return;
+	}
+	rs = xcalloc(1, sizeof *rs);
+	replay_set_init(rs);
+	ps->replay = rs;
+	pv_keys(v, o, keys, ARRAY_SIZE(keys), "replay");
+	rs->profile = pv_nullable_string(v, o, "profile");
+	rs->budget_s = pv_range(v, o, "budget_s", true, 0, 3600);
+	rs->elapsed_s = pv_range(v, o, "elapsed_s", true, 0, 36000);
+	load = pv_member(v, o, "load", true);
+	if (load) {
+		pv_push(v, "load", 0);
+		pv_replay_load(v, load, &rs->load);
+		pv_pop(v);
+	}
+	a = pv_member(v, o, "candidates", true);
+	if (a) {
+		pv_push(v, "candidates", 0);
+		if (!json_is_array(a)) {
+			pv_error(v, "'candidates' must be an array, not %s", json_kind(a));
+		} else if (json_array_size(a) > REPLAY_MAX_CANDIDATES) {
+			pv_error(v, "'candidates' has %zu entries (the limit is %d)", json_array_size(a),
+				 REPLAY_MAX_CANDIDATES);
+		} else {
+			json_array_foreach(a, i, e) {
+				size_t before = rs->ncands;
+				const struct replay_candidate *cur;
+
+				pv_push(v, NULL, i);
+				pv_replay_candidate(v, e, rs);
+				cur = rs->ncands > before ? &rs->cands[rs->ncands - 1] : NULL;
+				for (size_t k = 0; cur && cur->runtime && cur->model && k + 1 < rs->ncands; k++) {
+					const struct replay_candidate *p = &rs->cands[k];
+
+					if (p->runtime && p->model && strcmp(p->runtime, cur->runtime) == 0 &&
+					    strcmp(p->model, cur->model) == 0) {
+						pv_error(v, "duplicate candidate %s/%s (also entry %zu)",
+							 p->runtime, p->model, k);
+						break;
+					}
+				}
+				pv_pop(v);
+			}
+		}
+		pv_pop(v);
+	}
+	pv_pop(v);
+}
+
 int probe_set_load(struct probe_set *ps, const char *path, struct diags *d)
 {
 	struct pvalid v;
@@ -610,6 +941,7 @@ int probe_set_load(struct probe_set *ps, const char *path, struct diags *d)
 	ps->elapsed_s = pv_range(&v, obj, "elapsed_s", true, 0, HUGE_VAL);
 	pv_list(&v, obj, "results", ps);
 	pv_list(&v, obj, "skipped", ps);
+	pv_replay(&v, obj, ps);
 	if (v.errors == 0)
 		rc = 0;
 out:

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,12 @@ static void child_main(const struct probe_def *def, double slot, const char *tmp
 	struct buf out = BUF_INIT;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t off = 0;
+	cpu_set_t mask;
+
+	/* the CPUs this process may use (taskset, cpusets), not the host's */
+	CPU_ZERO(&mask);
+	if (sched_getaffinity(0, sizeof mask, &mask) == 0 && CPU_COUNT(&mask) > 0)
+		ncpu = CPU_COUNT(&mask);
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "replay.h"
 #include "xalloc.h"
 
 void probe_set_init(struct probe_set *ps)
@@ -34,6 +35,10 @@ void probe_set_release(struct probe_set *ps)
 	}
 	free(ps->skipped);
 	free(ps->source);
+	if (ps->replay) {
+		replay_set_release(ps->replay);
+		free(ps->replay);
+	}
 	probe_set_init(ps);
 }
 
@@ -79,6 +84,13 @@ json_t *probe_set_to_json(const struct probe_set *ps)
 	json_object_set_new(fp, "advisor_version",
 			    json_string(ps->fp.advisor_version ? ps->fp.advisor_version : ""));
 	json_object_set_new(fp, "taken_at", json_string(ps->fp.taken_at ? ps->fp.taken_at : ""));
+	if (ps->fp.usable_cpus > 0)
+		json_object_set_new(fp, "usable_cpus", json_integer(ps->fp.usable_cpus));
+	/* absent: no limit found (old caches have none of the three) */
+	if (ps->fp.cpu_quota > 0)
+		json_object_set_new(fp, "cpu_quota", json_real(ps->fp.cpu_quota));
+	if (ps->fp.memory_limit_mb > 0)
+		json_object_set_new(fp, "memory_limit_mb", json_integer(ps->fp.memory_limit_mb));
 	json_object_set_new(root, "fingerprint", fp);
 	json_object_set_new(root, "budget_s", json_real(ps->budget_s));
 	json_object_set_new(root, "elapsed_s", json_real(ps->elapsed_s));
@@ -107,6 +119,8 @@ json_t *probe_set_to_json(const struct probe_set *ps)
 		json_array_append_new(skip, o);
 	}
 	json_object_set_new(root, "skipped", skip);
+	if (ps->replay)
+		json_object_set_new(root, "replay", replay_set_to_json(ps->replay));
 	return root;
 }
 

@@ -62,8 +62,11 @@ struct probe_skip {
 
 struct probe_fingerprint {
 	char *cpu_model;
-	int cores;
-	long memory_mb;
+	int cores;		/* online on the host */
+	long memory_mb;		/* of the host */
+	int usable_cpus;	/* in this process's affinity mask; 0: unknown */
+	double cpu_quota;	/* cgroup CPU limit in CPUs (cpu.max); 0: none or unknown */
+	long memory_limit_mb;	/* cgroup memory limit (memory.max); 0: none or unknown */
 	char *kernel;
 	char *advisor_version;
 	char *taken_at;		/* ISO 8601 UTC */
@@ -80,6 +83,7 @@ struct probe_set {
 	size_t nskipped;
 	size_t capskipped;
 	char *source;		/* "measured", "cache FILE" or "defaults" */
+	struct replay_set *replay;	/* after `probe --replay`, else NULL (replay.h) */
 };
 
 void probe_set_init(struct probe_set *ps);

@@ -61,15 +61,39 @@ int probe_skip(struct probe_ctx *c, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * The CPUs this process was allowed when it first pinned a thread (taskset,
+ * a cpuset): pinning picks among them, so "CPU 1" under taskset -c 2,3 is 3.
+ */
+static cpu_set_t pin_allowed;
+static int pin_nallowed;
+static pthread_mutex_t pin_mu = PTHREAD_MUTEX_INITIALIZER;
+
 int probe_pin(int cpu)
 {
 	cpu_set_t set;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int k = -1, want;
 
-	if (n < 1)
-		n = 1;
+	pthread_mutex_lock(&pin_mu);
+	if (pin_nallowed == 0) {
+		CPU_ZERO(&pin_allowed);
+		if (sched_getaffinity(0, sizeof pin_allowed, &pin_allowed) < 0)
+			CPU_SET(0, &pin_allowed);
+		pin_nallowed = CPU_COUNT(&pin_allowed);
+		if (pin_nallowed < 1)
+			pin_nallowed = 1;
+	}
+	want = cpu % pin_nallowed;
+	for (int i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &pin_allowed) && want-- == 0) {
+			k = i;
+			break;
+		}
+	pthread_mutex_unlock(&pin_mu);
+	if (k < 0)
+		return -1;
 	CPU_ZERO(&set);
-	CPU_SET(cpu % (int)n, &set);
+	CPU_SET(k, &set);
 	return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0 ? 0 : -1;
 }
 

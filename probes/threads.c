@@ -120,7 +120,7 @@ static int thr_rtt_same(struct probe_ctx *c)
 static int thr_rtt_cross(struct probe_ctx *c)
 {
 	if (c->ncpu < 2)
-		return probe_skip(c, "only one CPU is online");
+		return probe_skip(c, "only one CPU is allowed (affinity mask or cpuset)");
 	return thr_rtt(c, 0, 1);
 }
 

@@ -49,7 +49,7 @@ _advisor() {
 	--rules | --knowledge)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
-	-o | --output | --probes-from)
+	-o | --output | --probes-from | --replay | --manifest)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0 ;;
 	esac
@@ -65,8 +65,8 @@ _advisor() {
 
 	local opts=""
 	case $cmd in
-	recommend) opts="-o --output -f --format --budget --no-probes --probes-from --rules --knowledge --explain --list-formats" ;;
-	probe) opts="--budget --only -f --format --json -o --output" ;;
+	recommend) opts="-o --output -f --format --budget --no-probes --probes-from --rules --knowledge --explain --list-formats --replay" ;;
+	probe) opts="--budget --only -f --format --json -o --output --replay --manifest" ;;
 	check) opts="-f --format --knowledge --fields-md" ;;
 	rules) opts="--rules --knowledge" ;;
 	init) opts="-t --template -o --output --force --list" ;;

@@ -72,3 +72,6 @@ complete -c advisor -n '__fish_seen_subcommand_from diff' -l fail-on -x -a 'winn
 
 # help
 complete -c advisor -n '__fish_seen_subcommand_from help' -a 'recommend probe check rules init diff'
+complete -c advisor -n '__fish_seen_subcommand_from recommend' -l replay -d 'Measure and replay the workload in each runtime'
+complete -c advisor -n '__fish_seen_subcommand_from probe' -l replay -r -F -d "Serve a profile's workload in each runtime"
+complete -c advisor -n '__fish_seen_subcommand_from probe' -l manifest -r -F -d 'The replay manifest'
