@@ -1191,7 +1191,9 @@ static int figure_ends(struct advice *a, struct diags *d, size_t *cap)
  * CPU factors: re-run the decision with each runtime's CPU factor at the
  * low and at the high end of its range for this work
  * (workload_cpu_factor), one at a time, through the capacity model's
- * per-runtime scale.  A calibrated runtime has no range.
+ * per-runtime scale (end / typical, applied to the factor the capacity
+ * model uses, which the flip reports as from).  A calibrated runtime has
+ * no range.
  */
 static int factor_ends(struct advice *a, struct diags *d, size_t *cap)
 {
@@ -1204,11 +1206,13 @@ static int factor_ends(struct advice *a, struct diags *d, size_t *cap)
 	for (size_t i = 0; i < a->kb->nruntimes && rc == 0; i++) {
 		const struct kb_runtime *rt = &a->kb->runtimes[i];
 		struct workload_factor f;
-		bool candidate = false;
+		double used = 0;
 
-		for (size_t c = 0; c < a->ncands; c++)
-			candidate |= a->cands[c].rt == rt;
-		if (!candidate)
+		/* The factor the capacity tables show: what the ends scale. */
+		for (size_t c = 0; c < a->ncands && !(used > 0); c++)
+			if (a->cands[c].rt == rt)
+				used = a->cands[c].cap.cpu_factor;
+		if (!(used > 0))
 			continue;
 		workload_cpu_factor(a->p, a->kb, rt, &f);
 		for (int e = 0; e < 2 && rc == 0 && f.typical > 0; e++) {
@@ -1222,8 +1226,8 @@ static int factor_ends(struct advice *a, struct diags *d, size_t *cap)
 			scale[i] = 1;
 			if (rc == 0)
 				keep_flip(a, cap, &w, FLIP_CPU_FACTOR,
-					  xasprintf("cpu_factor.%s", rt->id), f.typical, end,
-					  fabs(log10(end / f.typical)));
+					  xasprintf("cpu_factor.%s", rt->id), used,
+					  used * end / f.typical, fabs(log10(end / f.typical)));
 		}
 	}
 	a->cpu_factor_scale = NULL;
@@ -1551,8 +1555,9 @@ static void risks(struct advice *a)
 		add_risk(a, &cap, RISK_FIGURES, buf_detach(&t),
 			 xstrdup(a->busy_machine ? "probe again on a quiet machine "
 				 "(advisor probe -o probes.json) and pass --probes-from."
-				 : "measure the deciding figure on the production instance type, or "
-				 "prototype the top two and compare."));
+				 : "measure the deciding figure on the production instance type (for a "
+				 "CPU factor, state the measured one under calibration), or prototype "
+				 "the top two and compare."));
 	}
 	if (a->nassumed_inputs) {
 		char *words = assumed_words(a);
@@ -1758,7 +1763,7 @@ static void add_note(struct advice *a, size_t *cap, char *text)
  */
 static double figure_confidence(struct advice *a, double c)
 {
-	size_t cap = 0, nflip = 0;
+	size_t cap = 0, nflip = 0, nprobe = 0;
 	struct buf t = BUF_INIT;
 
 	if (a->busy_machine) {
@@ -1783,19 +1788,22 @@ static double figure_confidence(struct advice *a, double c)
 		snprintf(from, sizeof from, "%.3g", f->from);
 		snprintf(to, sizeof to, "%.3g", f->to);
 		buf_addf(&t, "%s", nflip++ ? "; " : "");
+		nprobe += f->kind == FLIP_PROBE;
 		if (f->kind == FLIP_PROBE)
 			buf_addf(&t, "%s at its measured %s %s (median %s) would make %s win", f->input,
 				 f->to < f->from ? "min" : "max", to, from, f->winner);
 		else
-			buf_addf(&t, "the %s CPU factor at the %s end of its range, %s (typical %s), "
+			buf_addf(&t, "the %s CPU factor at the %s end of its range, %s (against %s), "
 				 "would make %s win", f->input + strlen("cpu_factor."),
 				 f->to < f->from ? "low" : "high", to, from, f->winner);
 	}
 	if (nflip) {
 		c = fmin(c * 0.8, 0.6);
-		add_note(a, &cap, xasprintf("The answer turns on measured or sourced figures within "
-					    "their range: %s; confidence is lowered (x0.8, at most "
-					    "0.6).", buf_str(&t)));
+		add_note(a, &cap, xasprintf("The answer turns on %s: %s; confidence is lowered "
+					    "(x0.8, at most 0.6).", nprobe == nflip ?
+					    "probe figures within their measured range" : nprobe ?
+					    "probe figures and CPU factors within their ranges" :
+					    "CPU factors within their sourced ranges", buf_str(&t)));
 	}
 	buf_release(&t);
 	return c;

@@ -275,7 +275,7 @@ struct advice {
 	/* What the report says, decided once for every renderer. */
 	size_t reasons[ADVICE_MAX_REASONS];	/* indices into fired, strongest first */
 	size_t nreasons;
-	struct advice_risk *risks;	/* in report order: rules, capacity, close call, assumed */
+	struct advice_risk *risks;	/* in report order: rules, capacity, close call, figures, assumed */
 	size_t nrisks;
 	const struct key_input *assumed_inputs[ADVICE_MAX_KEY_INPUTS];	/* key inputs left to defaults */
 	size_t nassumed_inputs;

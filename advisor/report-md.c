@@ -713,6 +713,7 @@ static void section_why(struct buf *b, const struct advice *a)
 static void section_sensitivity(struct buf *b, const struct advice *a)
 {
 	struct buf t = BUF_INIT;
+	bool third = false;
 
 	buf_adds(b, "\n## What would change the answer\n\n");
 	if (a->nflips == 0) {
@@ -743,7 +744,7 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 			buf_addf(&t, "`%s` at the %s end of its range, ", f->input,
 				 f->to < f->from ? "low" : "high");
 			md_num(&t, f->to);
-			buf_adds(&t, " (typical ");
+			buf_adds(&t, " (against ");
 			md_num(&t, f->from);
 			buf_adds(&t, ")");
 		} else {
@@ -756,6 +757,15 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 		md_text(&t, f->winner);
 		buf_addf(&t, "** (`%s/%s`) would win.", f->winner_runtime, f->winner_model);
 		md_wrap(b, "- ", "  ", buf_str(&t));
+		third |= f->kind == FLIP_CPU_FACTOR &&
+			 strncmp(f->input + strlen("cpu_factor."), f->winner_runtime,
+				 strlen(f->winner_runtime) + 1) != 0;
+	}
+	if (third) {
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", "A CPU factor of a runtime that does not win can still change the "
+			"answer: performance is scored against the leanest candidate's cores, so a "
+			"cheaper (or dearer) leanest option moves every other candidate's score.");
 	}
 	buf_release(&t);
 }
