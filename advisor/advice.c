@@ -1658,7 +1658,7 @@ static void charts(struct advice *a)
 	for (size_t g = 0; g < ngroups; g++) {
 		double lo = starts[g], hi = g + 1 < ngroups ? starts[g + 1] : INFINITY;
 		double top = lo;
-		char title[64];
+		char title[80];	/* room for two size_t: -Wformat-truncation */
 
 		for (size_t i = 0; i < n; i++)
 			if (us[i] >= lo && us[i] < hi)
