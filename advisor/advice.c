@@ -86,6 +86,10 @@ void advice_release(struct advice *a)
 		free(a->flips[i].winner_model);
 	}
 	free(a->flips);
+	free(a->probe_use);
+	for (size_t i = 0; i < a->nconfidence_notes; i++)
+		free(a->confidence_notes[i]);
+	free(a->confidence_notes);
 	buf_release(&a->explain);
 	advice_init(a);
 }
@@ -213,6 +217,8 @@ static void lookup_candidate(const struct candidate *c, const char *f, struct va
 		set_num(v, c->eco);
 }
 
+static bool probe_lookup(const struct advice *a, const char *name, double *out);
+
 void advice_lookup(const struct advice *a, const struct candidate *c, const char *f,
 		   struct value *v)
 {
@@ -222,7 +228,7 @@ void advice_lookup(const struct advice *a, const struct candidate *c, const char
 	if (strncmp(f, "probe.", 6) == 0) {
 		double x;
 
-		if (a->ps && probe_set_value(a->ps, f + 6, &x) == 0)
+		if (probe_lookup(a, f + 6, &x))
 			set_num(v, x);
 	} else if (strcmp(f, "machine.cores") == 0) {
 		set_num(v, a->dv.machine_cores);
@@ -257,29 +263,175 @@ static void look(void *ctx, const char *field, struct value *out)
 
 /* ---- capacity -------------------------------------------------------- */
 
-/* Probe median converted to microseconds from its unit. */
-static bool probe_us(const struct probe_set *ps, const char *name, double *us)
+/* A probe value v (> 0) in unit converted to microseconds. */
+static double us_of(const char *unit, double v)
 {
-	const struct probe_result *r = ps && name ? probe_set_find(ps, name) : NULL;
+	if (strcmp(unit, "events/s") == 0)
+		return 1e6 / v;
+	if (strcmp(unit, "ns") == 0)
+		return v / 1000;
+	if (strcmp(unit, "ms") == 0)
+		return v * 1000;
+	return v;
+}
+
+/* ---- checking the probe figures ----------------------------------------- */
+
+const char *const figure_verdict_names[] = { "used", "noisy", "wide", "implausible" };
+_Static_assert(ARRAY_SIZE(figure_verdict_names) == FIGV__COUNT, "a name for every verdict");
+
+/* The figures a model reads from the probes, and the probe of each. */
+static const enum kb_figure model_figures[] = { FIG_SPEEDUP, FIG_OVERHEAD_US,
+						FIG_TASK_MEMORY_KIB, FIG_LAG_MS };
+
+static const char *figure_probe(const struct kb_model *m, enum kb_figure fig)
+{
+	switch (fig) {
+	case FIG_SPEEDUP:
+		return m->speedup_probe;
+	case FIG_OVERHEAD_US:
+		return m->overhead_probe;
+	case FIG_TASK_MEMORY_KIB:
+		return m->task_memory_probe;
+	case FIG_LAG_MS:
+		return m->lag_probe;
+	case FIG_SPEEDUP_PER_CORE:
+	case FIG__COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* A value v (> 0) of probe r in the unit of figure fig: a hand-off in microseconds. */
+static double figure_in_unit(const struct probe_result *r, enum kb_figure fig, double v)
+{
+	return fig == FIG_OVERHEAD_US ? us_of(r->unit, v) : v;
+}
+
+/*
+ * May the figure decide at all, whatever model reads it?  Not when it was
+ * flagged noisy (other work used the CPU while it ran), nor when its
+ * spread is wide: a MAD over ADVICE_WIDE_MAD of the median, or a best
+ * sample (the max of a speed-up or a rate, the min of a cost, where noise
+ * cannot push it) more than ADVICE_WIDE_BEST times from the median.  A
+ * cost's long tail of rare stalls (the max) is normal and not counted.
+ * why (may be NULL) gets the reason, "" when the figure may decide.
+ */
+static enum figure_verdict figure_noise(const struct probe_result *r, char *why, size_t len)
+{
+	const struct probe_stats *st = &r->st;
+	bool higher = strcmp(r->unit, "x") == 0 || strcmp(r->unit, "events/s") == 0;
+	double best = higher ? st->max : st->min;
+
+	if (why)
+		why[0] = '\0';
+	if (r->noisy) {
+		if (why)
+			snprintf(why, len, "noisy: other work used %.0f%% of the CPU while it ran",
+				 r->busy_other * 100);
+		return FIGV_NOISY;
+	}
+	if (!(st->median > 0))
+		return FIGV_USED;
+	if (st->mad / st->median > ADVICE_WIDE_MAD) {
+		if (why)
+			snprintf(why, len, "wide spread: its MAD is %.0f%% of the median",
+				 100 * st->mad / st->median);
+		return FIGV_WIDE;
+	}
+	if (best > 0 && fmax(best, st->median) / fmin(best, st->median) > ADVICE_WIDE_BEST) {
+		/* Whole numbers from 100 up: "1183 us", never "1.18e+03 us". */
+		if (why)
+			snprintf(why, len, "wide spread: median %.*g %s against a best sample of "
+				 "%.*g %s", st->median >= 100 ? 15 : 3, st->median >= 100 ?
+				 round(st->median) : st->median, r->unit, best >= 100 ? 15 : 3,
+				 best >= 100 ? round(best) : best, r->unit);
+		return FIGV_WIDE;
+	}
+	return FIGV_USED;
+}
+
+/* Is v (in fig's unit) plausible for model m?  why gets the range it is outside. */
+static bool figure_plausible(const struct kb_model *m, enum kb_figure fig, double v, int cores,
+			     char *why, size_t len)
+{
+	static const char *const unit[FIG__COUNT] = {
+		[FIG_SPEEDUP] = "x", [FIG_SPEEDUP_PER_CORE] = "x per core",
+		[FIG_OVERHEAD_US] = "us", [FIG_TASK_MEMORY_KIB] = "KiB", [FIG_LAG_MS] = "ms",
+	};
+	const struct kb_range *rg = &m->plausible[fig];
+	enum kb_figure shown = fig;
+
+	if (kb_model_plausible(m, fig, v, cores))
+		return true;
+	/* A speed-up inside its own range failed the range per core. */
+	if (fig == FIG_SPEEDUP && (!rg->set || (v >= rg->lo && v <= rg->hi))) {
+		shown = FIG_SPEEDUP_PER_CORE;
+		rg = &m->plausible[shown];
+		v /= cores;
+	}
+	snprintf(why, len, "implausible: %.3g %s is outside %g\u2013%g %s for %s", v, unit[shown],
+		 rg->lo, rg->hi, unit[shown], m->id);
+	return false;
+}
+
+/*
+ * Figure fig of model m from the probes, in the figure's unit, when it may
+ * decide (figure_noise, then m's plausible range); a what-if value
+ * replaces its probe's median.  False: the knowledge default decides.
+ */
+static bool figure_value(const struct advice *a, const struct kb_model *m, enum kb_figure fig,
+			 double *out)
+{
+	const char *name = figure_probe(m, fig);
+	const struct probe_result *r = a->ps && name ? probe_set_find(a->ps, name) : NULL;
 	double v;
 
-	if (r == NULL || !(r->st.median > 0))
+	if (r == NULL || figure_noise(r, NULL, 0) != FIGV_USED)
 		return false;
-	v = r->st.median;
-	if (strcmp(r->unit, "events/s") == 0)
-		*us = 1e6 / v;
-	else if (strcmp(r->unit, "ns") == 0)
-		*us = v / 1000;
-	else if (strcmp(r->unit, "ms") == 0)
-		*us = v * 1000;
-	else
-		*us = v;
+	v = a->whatif_probe && strcmp(a->whatif_probe, name) == 0 ? a->whatif_value : r->st.median;
+	if (!(v > 0))
+		return false;
+	v = figure_in_unit(r, fig, v);
+	if (!kb_model_plausible(m, fig, v, (int)a->dv.machine_cores))
+		return false;
+	*out = v;
 	return true;
 }
 
-static bool probe_num(const struct probe_set *ps, const char *name, double *out)
+/*
+ * A probe figure as rules see it (probe.NAME): the median, or the what-if
+ * value, when it may decide and is plausible for every model that reads it.
+ */
+static bool probe_lookup(const struct advice *a, const char *name, double *out)
 {
-	return ps && name && probe_set_value(ps, name, out) == 0 && *out > 0;
+	const struct probe_result *r = a->ps ? probe_set_find(a->ps, name) : NULL;
+	double v;
+
+	if (r == NULL || figure_noise(r, NULL, 0) != FIGV_USED)
+		return false;
+	v = a->whatif_probe && strcmp(a->whatif_probe, name) == 0 ? a->whatif_value : r->st.median;
+	for (size_t i = 0; i < a->kb->nmodels && v > 0; i++) {
+		const struct kb_model *m = &a->kb->models[i];
+
+		for (size_t f = 0; f < ARRAY_SIZE(model_figures); f++) {
+			const char *p = figure_probe(m, model_figures[f]);
+
+			if (p && strcmp(p, name) == 0 &&
+			    !kb_model_plausible(m, model_figures[f],
+						figure_in_unit(r, model_figures[f], v),
+						(int)a->dv.machine_cores))
+				return false;
+		}
+	}
+	*out = v;
+	return true;
+}
+
+/* The factor a what-if multiplies into runtime rt's CPU factor (1 outside what-ifs). */
+static double cpu_factor_scale(const struct advice *a, const struct kb_runtime *rt)
+{
+	return a->cpu_factor_scale ? a->cpu_factor_scale[rt - a->kb->runtimes] : 1;
 }
 
 /*
@@ -453,14 +605,15 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	int rc;
 
 	memset(k, 0, sizeof *k);
-	m1 = probe_num(a->ps, m->speedup_probe, &sp);
+	/* Checked figures only: a noisy, wide or implausible one falls back. */
+	m1 = figure_value(a, m, FIG_SPEEDUP, &sp);
 	if (!m1)
 		sp = m->speedup_probe ? m->def_speedup : 1;
-	m2 = probe_us(a->ps, m->overhead_probe, &ov);
+	m2 = figure_value(a, m, FIG_OVERHEAD_US, &ov);
 	if (!m2)
 		ov = m->def_overhead_us;
 	k->measured = a->ps != NULL && (m1 || !m->speedup_probe) && (m2 || !m->overhead_probe);
-	if (!probe_num(a->ps, m->task_memory_probe, &mem))
+	if (!figure_value(a, m, FIG_TASK_MEMORY_KIB, &mem))
 		mem = m->task_memory_probe ? m->def_task_memory_kib : 0;
 	k->task_memory_kib = fmax(cd->use->task_memory_kib, mem);
 	/* The CPU factor comes from explicit profile data only, never the description. */
@@ -471,6 +624,7 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	k->cpu_source = wf.source;
 	snprintf(k->cpu_why, sizeof k->cpu_why, "%s", wf.why);
 	k->gc_collector = kb_runtime_gc(rt)->collector;
+	k->cpu_factor *= cpu_factor_scale(a, rt);	/* what-if hook (sensitivity) */
 	k->speedup = sp;
 	k->overhead_us = ov;
 	cap_inputs(a, cd, k, &in);
@@ -915,34 +1069,87 @@ static int run_core(struct advice *a, bool explain, bool record, struct diags *d
 	return 0;
 }
 
-/* Winner of a what-if run on a modified copy of the profile. */
-static int winner_of(const struct advice *a, const struct profile *p, struct diags *d,
-		     char **label, char **rt, char **model)
+static bool same_winner(const struct advice *a, const char *rt, const char *model)
+{
+	return strcmp(a->cands[0].rt->id, rt) == 0 && strcmp(a->cands[0].model->id, model) == 0;
+}
+
+/* The winner of a what-if run. */
+struct whatif {
+	char *label, *rt, *model;	/* NULL when the run had no candidate */
+	bool eligible;			/* the gate lets it be recommended */
+};
+
+static void whatif_release(struct whatif *w)
+{
+	free(w->label);
+	free(w->rt);
+	free(w->model);
+	memset(w, 0, sizeof *w);
+}
+
+/*
+ * Re-run the core on profile p with a's what-if hooks (a probe figure at
+ * another value, CPU factors scaled): the whole ranking, gate included.
+ */
+static int whatif_run(const struct advice *a, const struct profile *p, struct diags *d,
+		      struct whatif *out)
 {
 	struct advice w;
 	int rc;
 
+	memset(out, 0, sizeof *out);
 	advice_init(&w);
 	w.p = p;
 	w.ps = a->ps;
 	w.kb = a->kb;
 	w.rs = a->rs;
+	w.whatif_probe = a->whatif_probe;
+	w.whatif_value = a->whatif_value;
+	w.cpu_factor_scale = a->cpu_factor_scale;
 	build_candidates(&w);
 	rc = run_core(&w, false, false, d);
 	if (rc == 0 && w.ncands) {
-		*label = xstrdup(w.cands[0].label);
-		*rt = xstrdup(w.cands[0].rt->id);
-		*model = xstrdup(w.cands[0].model->id);
+		out->label = xstrdup(w.cands[0].label);
+		out->rt = xstrdup(w.cands[0].rt->id);
+		out->model = xstrdup(w.cands[0].model->id);
+		out->eligible = w.cands[0].cap.eligible;
 	}
 	free(w.excluded);
 	cands_free(w.cands, w.ncands);
 	return rc;
 }
 
-static bool same_winner(const struct advice *a, const char *rt, const char *model)
+/*
+ * Keep a what-if's winner as a flip when it is another candidate and one
+ * that may be recommended: a flip to an infeasible or gated design is no
+ * answer.  Takes the strings of w either way.
+ */
+static bool keep_flip(struct advice *a, size_t *cap, struct whatif *w, enum flip_kind kind,
+		      char *input, double from, double to, double size)
 {
-	return strcmp(a->cands[0].rt->id, rt) == 0 && strcmp(a->cands[0].model->id, model) == 0;
+	struct flip *f;
+
+	if (w->label == NULL || same_winner(a, w->rt, w->model) || !w->eligible) {
+		whatif_release(w);
+		free(input);
+		return false;
+	}
+	f = XPUSH(a->flips, a->nflips, *cap);
+	f->kind = kind;
+	f->input = input;
+	f->from = from;
+	f->to = to;
+	f->size = size;
+	f->winner = w->label;
+	f->winner_runtime = w->rt;
+	f->winner_model = w->model;
+	memset(w, 0, sizeof *w);
+	return true;
 }
+
+const char *const flip_kind_names[] = { "profile", "probe", "cpu_factor" };
+_Static_assert(ARRAY_SIZE(flip_kind_names) == FLIP__COUNT, "a name for every flip kind");
 
 static int flip_cmp(const void *x, const void *y)
 {
@@ -974,43 +1181,118 @@ static int try_input(struct advice *a, const char *input, double *field, const d
 	double orig = *field;
 
 	for (size_t i = 0; i < nvalues; i++) {
-		char *label = NULL, *rt = NULL, *model = NULL;
+		struct whatif w;
 		double v;
 
 		if (!advice_whatif_value(input, orig, values[i], relative, &v))
 			continue;
 		*field = v;
-		if (winner_of(a, a->p, d, &label, &rt, &model) < 0) {
+		if (whatif_run(a, a->p, d, &w) < 0) {
 			*field = orig;
 			return -1;
 		}
 		*field = orig;
-		if (label && !same_winner(a, rt, model)) {
-			struct flip *f = XPUSH(a->flips, a->nflips, *cap);
-
-			f->input = xstrdup(input);
-			f->from = orig;
-			f->to = v;
-			f->size = relative ? fabs(log10(values[i])) : fabs(v - orig) / 5.0;
-			f->winner = label;
-			f->winner_runtime = rt;
-			f->winner_model = model;
+		/* A flip to a design that may not be recommended is no answer: go on. */
+		if (keep_flip(a, cap, &w, FLIP_PROFILE, xstrdup(input), orig, v,
+			      relative ? fabs(log10(values[i])) : fabs(v - orig) / 5.0))
 			return 0;
-		}
-		free(label);
-		free(rt);
-		free(model);
 	}
 	return 0;
 }
 
-static int sensitivity(struct advice *a, struct diags *d)
+/*
+ * Decisive probe figures: re-run the decision with each figure that may
+ * decide at its measured min and at its max, one at a time.  A winner
+ * that changes there is a flip of kind probe.
+ */
+static int figure_ends(struct advice *a, struct diags *d, size_t *cap)
+{
+	for (size_t i = 0; i < a->nprobe_use; i++) {
+		const struct probe_result *r = &a->ps->results[i];
+		const double ends[2] = { r->st.min, r->st.max };
+
+		if (a->probe_use[i].verdict != FIGV_USED || !(r->st.median > 0))
+			continue;
+		for (int e = 0; e < 2; e++) {
+			struct whatif w;
+			int rc;
+
+			if (!(ends[e] > 0) || ends[e] == r->st.median)
+				continue;
+			a->whatif_probe = r->name;
+			a->whatif_value = ends[e];
+			rc = whatif_run(a, a->p, d, &w);
+			a->whatif_probe = NULL;
+			if (rc < 0)
+				return -1;
+			keep_flip(a, cap, &w, FLIP_PROBE, xstrdup(r->name), r->st.median, ends[e],
+				  fabs(log10(ends[e] / r->st.median)));
+		}
+	}
+	return 0;
+}
+
+/*
+ * CPU factors: re-run the decision with each runtime's CPU factor at the
+ * low and at the high end of its range for this work
+ * (workload_cpu_factor), one at a time, through the capacity model's
+ * per-runtime scale (end / typical, applied to the factor the capacity
+ * model uses, which the flip reports as from).  A calibrated runtime has
+ * no range.
+ */
+static int factor_ends(struct advice *a, struct diags *d, size_t *cap)
+{
+	double *scale = xcalloc(a->kb->nruntimes + 1, sizeof *scale);
+	int rc = 0;
+
+	for (size_t i = 0; i < a->kb->nruntimes; i++)
+		scale[i] = 1;
+	a->cpu_factor_scale = scale;
+	for (size_t i = 0; i < a->kb->nruntimes && rc == 0; i++) {
+		const struct kb_runtime *rt = &a->kb->runtimes[i];
+		struct workload_factor f;
+		double used = 0;
+
+		/* The factor the capacity tables show: what the ends scale. */
+		for (size_t c = 0; c < a->ncands && !(used > 0); c++)
+			if (a->cands[c].rt == rt)
+				used = a->cands[c].cap.cpu_factor;
+		if (!(used > 0))
+			continue;
+		workload_cpu_factor(a->p, a->kb, rt, &f);
+		for (int e = 0; e < 2 && rc == 0 && f.typical > 0; e++) {
+			double end = e == 0 ? f.low : f.high;
+			struct whatif w;
+
+			if (!(end > 0) || end == f.typical)
+				continue;
+			scale[i] = end / f.typical;
+			rc = whatif_run(a, a->p, d, &w);
+			scale[i] = 1;
+			if (rc == 0)
+				keep_flip(a, cap, &w, FLIP_CPU_FACTOR,
+					  xasprintf("cpu_factor.%s", rt->id), used,
+					  used * end / f.typical, fabs(log10(end / f.typical)));
+		}
+	}
+	a->cpu_factor_scale = NULL;
+	free(scale);
+	return rc;
+}
+
+/*
+ * What would change the answer: the smallest change of each profile input
+ * that makes another eligible candidate win (the five smallest are kept),
+ * beside the probe figures and CPU factors already in a->flips
+ * (figure_ends, factor_ends), all of which are kept.  cap is a->flips's.
+ */
+static int sensitivity(struct advice *a, struct diags *d, size_t *capp)
 {
 	/* The profile is const to the engine; what-ifs change a private copy. */
 	struct profile copy = *a->p;
 	const struct profile *orig = a->p;
 	static const double factors[] = { 0.8, 1.25, 0.5, 2, 0.2, 5, 0.1, 10, 0.01, 100 };
-	size_t cap = 0;
+	size_t cap = *capp, kept = 0, nprofile = 0;
 	int rc = 0;
 
 	copy.skills = xcalloc(orig->languages.n + 1, sizeof *copy.skills);
@@ -1057,16 +1339,23 @@ static int sensitivity(struct advice *a, struct diags *d)
 			       factors, ARRAY_SIZE(factors), true, d, &cap);
 	a->p = orig;
 	free(copy.skills);
+	*capp = cap;
 	if (a->nflips > 1)
 		qsort(a->flips, a->nflips, sizeof *a->flips, flip_cmp);
-	while (a->nflips > 5) {
-		struct flip *f = &a->flips[--a->nflips];
+	/* The five smallest profile changes, and every probe and CPU-factor flip. */
+	for (size_t i = 0; i < a->nflips; i++) {
+		struct flip *f = &a->flips[i];
 
+		if (f->kind != FLIP_PROFILE || nprofile++ < 5) {
+			a->flips[kept++] = *f;
+			continue;
+		}
 		free(f->input);
 		free(f->winner);
 		free(f->winner_runtime);
 		free(f->winner_model);
 	}
+	a->nflips = kept;
 	return rc;
 }
 
@@ -1595,7 +1884,7 @@ static void reasons(struct advice *a)
 }
 
 const char *const risk_kind_names[] = { "rule", "capacity", "head-of-line-blocking", "close-call",
-					 "assumed-inputs" };
+					 "assumed-inputs", "probe-figures" };
 _Static_assert(ARRAY_SIZE(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
 
 static struct advice_risk *add_risk(struct advice *a, size_t *cap, enum risk_kind kind,
@@ -1665,11 +1954,24 @@ static void risks(struct advice *a)
 				 "CPU time."));
 		free(cls);
 	}
-	if (a->confidence < 0.6)
+	/* Low for the margin itself, not for the figures (RISK_FIGURES says that). */
+	if (a->margin_confidence < 0.6)
 		add_risk(a, &cap, RISK_CLOSE_CALL,
 			 xstrdup("The top candidates are within a few tenths of a point."),
 			 xstrdup("prototype the riskiest path in the top two and measure before "
 				 "committing."));
+	if (a->nconfidence_notes) {
+		struct buf t = BUF_INIT;
+
+		for (size_t i = 0; i < a->nconfidence_notes; i++)
+			buf_addf(&t, "%s%s", i ? " " : "", a->confidence_notes[i]);
+		add_risk(a, &cap, RISK_FIGURES, buf_detach(&t),
+			 xstrdup(a->busy_machine ? "probe again on a quiet machine "
+				 "(advisor probe -o probes.json) and pass --probes-from."
+				 : "measure the deciding figure on the production instance type (for a "
+				 "CPU factor, state the measured one under calibration), or prototype "
+				 "the top two and compare."));
+	}
 	if (a->nassumed_inputs) {
 		char *words = assumed_words(a);
 
@@ -1769,7 +2071,7 @@ static void charts(struct advice *a)
 	for (size_t g = 0; g < ngroups; g++) {
 		double lo = starts[g], hi = g + 1 < ngroups ? starts[g + 1] : INFINITY;
 		double top = lo;
-		char title[64];
+		char title[80];	/* room for two size_t: -Wformat-truncation */
 
 		for (size_t i = 0; i < n; i++)
 			if (us[i] >= lo && us[i] < hi)
@@ -1874,6 +2176,119 @@ static void assumed_inputs(struct advice *a)
 			a->assumed_inputs[a->nassumed_inputs++] = &key_inputs[i];
 }
 
+/*
+ * Check every probe figure of the set (figure_noise, and the plausible
+ * range of each model that reads it), for the report, the rules and the
+ * what-ifs at the figures' ends; and say whether the machine was busy.
+ */
+static void probe_checks(struct advice *a)
+{
+	size_t noisy = 0;
+
+	if (a->ps == NULL)
+		return;
+	a->nprobe_use = a->ps->nresults;
+	a->probe_use = xcalloc(a->nprobe_use + 1, sizeof *a->probe_use);
+	for (size_t i = 0; i < a->ps->nresults; i++) {
+		const struct probe_result *r = &a->ps->results[i];
+		struct probe_use *u = &a->probe_use[i];
+
+		u->name = r->name;
+		noisy += r->noisy;
+		u->verdict = figure_noise(r, u->why, sizeof u->why);
+		for (size_t m = 0; m < a->kb->nmodels; m++) {
+			for (size_t f = 0; f < ARRAY_SIZE(model_figures); f++) {
+				const struct kb_model *km = &a->kb->models[m];
+				const char *name = figure_probe(km, model_figures[f]);
+
+				if (name == NULL || strcmp(name, r->name) != 0)
+					continue;
+				u->model_input = true;
+				if (u->verdict == FIGV_USED && r->st.median > 0 &&
+				    !figure_plausible(km, model_figures[f],
+						      figure_in_unit(r, model_figures[f], r->st.median),
+						      (int)a->dv.machine_cores, u->why, sizeof u->why))
+					u->verdict = FIGV_IMPLAUSIBLE;
+			}
+		}
+	}
+	a->busy_machine = a->ps->nresults && noisy > ADVICE_BUSY_SHARE * (double)a->ps->nresults;
+}
+
+/* Were all the speed-ups the models read left out (noisy, wide or implausible)? */
+static bool speedups_untrusted(const struct advice *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->nprobe_use; i++) {
+		if (!a->probe_use[i].model_input || strcmp(a->ps->results[i].unit, "x") != 0)
+			continue;
+		if (a->probe_use[i].verdict == FIGV_USED)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
+static void add_note(struct advice *a, size_t *cap, char *text)
+{
+	*XPUSH(a->confidence_notes, a->nconfidence_notes, *cap) = text;
+}
+
+/*
+ * What the probe figures and CPU factors do to the confidence: capped at
+ * ADVICE_BUSY_CAP on a busy machine; times 0.8, at most 0.6, when a
+ * figure at its measured min or max, or a CPU factor at an end of its
+ * range, makes another eligible candidate win.  Each says so in a note.
+ */
+static double figure_confidence(struct advice *a, double c)
+{
+	size_t cap = 0, nflip = 0, nprobe = 0;
+	struct buf t = BUF_INIT;
+
+	if (a->busy_machine) {
+		size_t noisy = 0;
+
+		for (size_t i = 0; i < a->ps->nresults; i++)
+			noisy += a->ps->results[i].noisy;
+		c = fmin(c, ADVICE_BUSY_CAP);
+		add_note(a, &cap, xasprintf("The machine was busy while probing: %zu of %zu figures "
+					    "were flagged noisy, %s; confidence is at most %.2f.",
+					    noisy, a->ps->nresults, speedups_untrusted(a)
+					    ? "so the measured speed-ups were not trusted and the "
+					      "knowledge defaults decided in their place"
+					    : "and were not used", ADVICE_BUSY_CAP));
+	}
+	for (size_t i = 0; i < a->nflips; i++) {
+		const struct flip *f = &a->flips[i];
+		char from[32], to[32];
+
+		if (f->kind == FLIP_PROFILE)
+			continue;
+		snprintf(from, sizeof from, "%.3g", f->from);
+		snprintf(to, sizeof to, "%.3g", f->to);
+		buf_addf(&t, "%s", nflip++ ? "; " : "");
+		nprobe += f->kind == FLIP_PROBE;
+		if (f->kind == FLIP_PROBE)
+			buf_addf(&t, "%s at its measured %s %s (median %s) would make %s win", f->input,
+				 f->to < f->from ? "min" : "max", to, from, f->winner);
+		else
+			buf_addf(&t, "the %s CPU factor at the %s end of its range, %s (against %s), "
+				 "would make %s win", f->input + strlen("cpu_factor."),
+				 f->to < f->from ? "low" : "high", to, from, f->winner);
+	}
+	if (nflip) {
+		c = fmin(c * 0.8, 0.6);
+		add_note(a, &cap, xasprintf("The answer turns on %s: %s; confidence is lowered "
+					    "(x0.8, at most 0.6).", nprobe == nflip ?
+					    "probe figures within their measured range" : nprobe ?
+					    "probe figures and CPU factors within their ranges" :
+					    "CPU factors within their sourced ranges", buf_str(&t)));
+	}
+	buf_release(&t);
+	return c;
+}
+
 static void confidence(struct advice *a)
 {
 	double margin = a->ncands > 1 ? a->cands[0].total - a->cands[1].total : 2;
@@ -1897,6 +2312,8 @@ static void confidence(struct advice *a)
 		c = fmin(c, 0.45);
 	else if (a->cands[0].cap.cores_ratio > 2)
 		c = fmin(c, 0.6);
+	a->margin_confidence = round(fmin(0.95, fmax(0.3, c)) * 100) / 100;
+	c = figure_confidence(a, c);
 	if (c < 0.3)
 		c = 0.3;
 	if (c > 0.95)
@@ -1956,7 +2373,7 @@ int advice_check_accept(const struct profile *p, const struct ruleset *rs, struc
 int advise(struct advice *a, const struct profile *p, const struct probe_set *ps,
 	   const struct kb *kb, const struct ruleset *rs, bool explain, struct diags *d)
 {
-	size_t cap = 0;
+	size_t cap = 0, capflips = 0;
 
 	advice_release(a);
 	a->p = p;
@@ -1983,6 +2400,9 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	render_rationales(a);
 	reasons(a);
 	assumed_inputs(a);
+	probe_checks(a);
+	if (figure_ends(a, d, &capflips) < 0 || factor_ends(a, d, &capflips) < 0)
+		return -1;
 	confidence(a);
 	choose_scaling(a);
 	team_best(a);
@@ -1990,7 +2410,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	a->probes = probe_origin(ps);
 	charts(a);
 	decision_chart(a);
-	if (tiers(a, d) < 0 || sensitivity(a, d) < 0)
+	if (tiers(a, d) < 0 || sensitivity(a, d, &capflips) < 0)
 		return -1;
 	return 0;
 }

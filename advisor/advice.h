@@ -130,10 +130,11 @@ enum risk_kind {
 	RISK_BLOCKING,		/* a slow request class blocks a single-threaded process */
 	RISK_CLOSE_CALL,	/* low confidence */
 	RISK_ASSUMED,		/* key inputs took their defaults */
+	RISK_FIGURES,		/* probe figures were not trusted, or flip the answer at their ends */
 	RISK__COUNT
 };
 
-/* JSON names of the kinds: "rule", "capacity", "close-call", "assumed-inputs". */
+/* JSON names: "rule", "capacity", "close-call", "assumed-inputs", "probe-figures". */
 extern const char *const risk_kind_names[];
 
 /* A risk of the winner, plain text (renderers escape it and label the kind). */
@@ -232,14 +233,50 @@ struct accepted_rule {
 	bool would_fire;
 };
 
+/* What a what-if changed: a profile field, a probe figure, a runtime's CPU factor. */
+enum flip_kind { FLIP_PROFILE, FLIP_PROBE, FLIP_CPU_FACTOR, FLIP__COUNT };
+extern const char *const flip_kind_names[];	/* "profile", "probe", "cpu_factor" */
+
 struct flip {
-	char *input;		/* "team.skills.go" */
+	enum flip_kind kind;
+	/*
+	 * "team.skills.go"; a probe's name ("process.speedup", tried at its
+	 * measured min and max); "cpu_factor.python" (the low and high end of
+	 * the runtime's CPU factor range for this work).
+	 */
+	char *input;
 	double from;
 	double to;
 	double size;		/* relative size of the change, for ordering */
 	char *winner;		/* label of the new winner */
 	char *winner_runtime;
 	char *winner_model;
+};
+
+/*
+ * A probe figure as checked before it may decide (docs/method.md,
+ * "Checking the probe figures").  A figure that was flagged noisy, whose
+ * spread is wide, or that lies outside a model's plausible range
+ * (kb_model_plausible) is not used: the knowledge default decides in its
+ * place, and rules on probe.* fields do not see it.
+ */
+enum figure_verdict { FIGV_USED, FIGV_NOISY, FIGV_WIDE, FIGV_IMPLAUSIBLE, FIGV__COUNT };
+extern const char *const figure_verdict_names[];	/* "used", "noisy", "wide", "implausible" */
+
+/* Wide: MAD over the median above this ... */
+#define ADVICE_WIDE_MAD 0.25
+/* ... or the best sample (max of a speed-up or rate, min of a cost) this many times the median, or a fraction of it. */
+#define ADVICE_WIDE_BEST 1.5
+/* More than this share of the figures noisy: a busy machine, confidence at most ADVICE_BUSY_CAP. */
+#define ADVICE_BUSY_SHARE 0.5
+#define ADVICE_BUSY_CAP 0.55
+
+/* One probe result of the set, as checked (parallel to advice.ps->results). */
+struct probe_use {
+	const char *name;	/* the probe's name */
+	bool model_input;	/* some model's speed-up, hand-off, task memory or lag figure */
+	enum figure_verdict verdict;
+	char why[200];		/* "" when used; "noisy: other work used 62% of the CPU" */
 };
 
 struct derived {
@@ -331,6 +368,23 @@ struct advice {
 	char *tiers_why;
 	struct flip *flips;
 	size_t nflips;
+	/* The probe figures as checked; none under --no-probes. */
+	struct probe_use *probe_use;	/* one per ps->results entry, in order */
+	size_t nprobe_use;
+	bool busy_machine;		/* more than ADVICE_BUSY_SHARE of the figures noisy */
+	/* Sentences on what lowered the confidence beyond the margin, for the note. */
+	char **confidence_notes;
+	size_t nconfidence_notes;
+	double margin_confidence;	/* the confidence from the margin alone */
+	/*
+	 * What-if hooks, set only on the private copies sensitivity runs: one
+	 * probe figure at another value (its measured min or max, in the
+	 * probe's unit), and per runtime of kb (by index) a factor the
+	 * capacity model multiplies into its CPU factor (NULL: 1 for all).
+	 */
+	const char *whatif_probe;
+	double whatif_value;
+	const double *cpu_factor_scale;
 	/* Team: the best candidate in the team's strongest language. */
 	long team_best;			/* index, or -1 */
 	/* The leanest feasible candidate (ranked index), or -1 when none is feasible. */
@@ -339,7 +393,7 @@ struct advice {
 	/* What the report says, decided once for every renderer. */
 	size_t reasons[ADVICE_MAX_REASONS];	/* indices into fired, strongest first */
 	size_t nreasons;
-	struct advice_risk *risks;	/* in report order: rules, capacity, close call, assumed */
+	struct advice_risk *risks;	/* in report order: rules, capacity, close call, figures, assumed */
 	size_t nrisks;
 	const struct key_input *assumed_inputs[ADVICE_MAX_KEY_INPUTS];	/* key inputs left to defaults */
 	size_t nassumed_inputs;

@@ -180,6 +180,25 @@ static json_t *capacity_json(const struct candidate *c)
 	return o;
 }
 
+/*
+ * Each probe figure as checked: used (it may decide), why not, and whether
+ * a model reads it; an empty list under --no-probes.
+ */
+static json_t *probe_checks_json(const struct advice *a)
+{
+	json_t *v = json_array();
+
+	for (size_t i = 0; i < a->nprobe_use; i++) {
+		const struct probe_use *u = &a->probe_use[i];
+
+		json_array_append_new(v, json_pack("{s:s, s:b, s:s, s:s, s:b}", "name", u->name,
+						   "used", u->verdict == FIGV_USED, "verdict",
+						   figure_verdict_names[u->verdict], "why", u->why,
+						   "model_input", u->model_input));
+	}
+	return v;
+}
+
 /* The main reasons for the winner: the fired rules the advice chose. */
 static json_t *reasons_json(const struct advice *a)
 {
@@ -285,6 +304,13 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 		json_object_set_new(rec, "team", json_null());
 	}
 	json_object_set_new(rec, "reasons", reasons_json(a));
+	{
+		json_t *notes = json_array();
+
+		for (size_t i = 0; i < a->nconfidence_notes; i++)
+			json_array_append_new(notes, json_string(a->confidence_notes[i]));
+		json_object_set_new(rec, "confidence_notes", notes);
+	}
 	json_object_set_new(root, "recommendation", rec);
 
 	for (size_t i = 0; i < a->ncands; i++) {
@@ -349,11 +375,13 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 	for (size_t i = 0; i < a->nflips; i++) {
 		const struct flip *f = &a->flips[i];
 
-		json_array_append_new(sens, json_pack("{s:s, s:o, s:o, s:s, s:s, s:s}", "input",
+		json_array_append_new(sens, json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s}", "input",
 			f->input, "from", num(f->from, 3), "to", num(f->to, 3), "winner_runtime",
-			f->winner_runtime, "winner_model", f->winner_model, "winner", f->winner));
+			f->winner_runtime, "winner_model", f->winner_model, "winner", f->winner,
+			"kind", flip_kind_names[f->kind]));
 	}
 	json_object_set_new(root, "sensitivity", sens);
+	json_object_set_new(root, "probe_checks", probe_checks_json(a));
 	json_object_set_new(root, "risks", risks_json(a));
 
 	for (size_t i = 0; i < a->nexcluded; i++)

@@ -59,6 +59,7 @@ static void consequences(struct buf *b, const struct advice *a)
 		[RISK_CLOSE_CALL] = "it is a close call.",
 		[RISK_ASSUMED] = "the advice rests on assumed inputs (see the design note's "
 				 "Profile).",
+		[RISK_FIGURES] = "probe figures or CPU factors weaken the answer.",
 	};
 	struct buf t = BUF_INIT;
 	struct md_pool mp = MD_POOL_INIT;

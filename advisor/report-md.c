@@ -51,6 +51,18 @@ static void tiers_paragraph(struct buf *t, const struct advice *a, struct md_poo
 	buf_addf(t, " cores in all. %s", md_esc(mp, a->tiers_why));
 }
 
+/* What lowered the confidence beyond the margin: a busy machine, a decisive figure. */
+static void confidence_notes(struct buf *b, const struct advice *a)
+{
+	struct md_pool mp = MD_POOL_INIT;
+
+	for (size_t i = 0; i < a->nconfidence_notes; i++) {
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", md_esc(&mp, a->confidence_notes[i]));
+	}
+	md_pool_release(&mp);
+}
+
 static void section_recommendation(struct buf *b, const struct advice *a)
 {
 	const struct candidate *w = &a->cands[0];
@@ -145,6 +157,7 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		}
 	}
 	md_wrap(b, "", "", buf_str(&t));
+	confidence_notes(b, a);
 	buf_reset(&t);
 	if (a->ntiers == 1 && a->tiers_why) {
 		buf_adds(&t, md_esc(&mp, a->tiers_why));
@@ -772,6 +785,53 @@ static void doc_decision(struct report_doc *doc, struct buf *b, const struct adv
 	*p = (struct report_part){ .decision = &a->decision };
 }
 
+/*
+ * The legend of the used column, and why each figure left out was: noisy
+ * ones in one line, the others one a line.
+ */
+static void figures_used(struct buf *b, const struct advice *a)
+{
+	struct buf t = BUF_INIT;
+	struct md_pool mp = MD_POOL_INIT;
+	size_t nnoisy = 0, nout = 0;
+
+	md_wrap(b, "", "", "used: yes when the capacity model may take the figure (the probe "
+		"figures a model reads: speed-up, hand-off, task memory, lag), \u2014 when no model "
+		"reads it (rules may still quote it), no when it was left out: noisy, a wide spread "
+		"(MAD over a quarter of the median, or a best sample 1.5 times from it) or outside "
+		"the model's plausible range (docs/method.md). A figure left out does not decide: "
+		"the knowledge default takes its place and rules do not see it.");
+	for (size_t i = 0; i < a->nprobe_use; i++) {
+		nnoisy += a->probe_use[i].verdict == FIGV_NOISY;
+		nout += a->probe_use[i].verdict != FIGV_USED;
+	}
+	if (nout == 0) {
+		buf_release(&t);
+		return;
+	}
+	buf_adds(b, "\nLeft out:\n\n");
+	if (nnoisy) {
+		buf_adds(&t, "noisy (other work used the CPU while they ran):");
+		for (size_t i = 0, k = 0; i < a->nprobe_use; i++)
+			if (a->probe_use[i].verdict == FIGV_NOISY)
+				buf_addf(&t, "%s %s", k++ ? "," : "",
+					 md_esc_code(&mp, a->probe_use[i].name));
+		buf_adds(&t, ".");
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	for (size_t i = 0; i < a->nprobe_use; i++) {
+		const struct probe_use *u = &a->probe_use[i];
+
+		if (u->verdict == FIGV_USED || u->verdict == FIGV_NOISY)
+			continue;
+		buf_reset(&t);
+		buf_addf(&t, "%s: %s.", md_esc_code(&mp, u->name), md_esc(&mp, u->why));
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	buf_release(&t);
+	md_pool_release(&mp);
+}
+
 static void section_measured(struct buf *b, const struct advice *a, struct report_doc *doc)
 {
 	const struct probe_set *ps = a->ps;
@@ -800,13 +860,13 @@ static void section_measured(struct buf *b, const struct advice *a, struct repor
 	buf_adds(&t, " s budget. ");
 	if (noisy)
 		buf_addf(&t, "The machine was busy: %zu of %zu figures were taken while other work "
-			 "used the CPU (marked noisy); treat them with care.", noisy, ps->nresults);
+			 "used the CPU (marked noisy); they do not decide.", noisy, ps->nresults);
 	else
 		buf_adds(&t, "The machine was quiet: no figure was taken while other work used the "
 			 "CPU.");
 	md_wrap(b, "", "", buf_str(&t));
-	buf_adds(b, "\n| probe | median | MAD | min | max | n |\n"
-		    "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+	buf_adds(b, "\n| probe | median | MAD | min | max | n | used |\n"
+		    "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
 	for (size_t i = 0; i < ps->nresults; i++) {
 		const struct probe_result *r = &ps->results[i];
 
@@ -822,12 +882,14 @@ static void section_measured(struct buf *b, const struct advice *a, struct repor
 		md_num(b, r->st.min);
 		buf_adds(b, " | ");
 		md_num(b, r->st.max);
-		buf_addf(b, " | %d |\n", r->st.samples);
+		buf_addf(b, " | %d | %s |\n", r->st.samples, i >= a->nprobe_use ? "" :
+			 a->probe_use[i].verdict != FIGV_USED ? "no" :
+			 a->probe_use[i].model_input ? "yes" : "\u2014");
 	}
-	if (noisy) {
-		buf_addc(b, '\n');
+	buf_addc(b, '\n');
+	if (noisy)
 		md_wrap(b, "", "", "\\* taken while other work used the CPU.");
-	}
+	figures_used(b, a);
 	doc_charts(doc, b, a);
 	if (ps->nskipped) {
 		buf_adds(b, "\nNot measured:\n\n");
@@ -959,6 +1021,7 @@ static void section_why(struct buf *b, const struct advice *a)
 static void section_sensitivity(struct buf *b, const struct advice *a)
 {
 	struct buf t = BUF_INIT;
+	bool third = false;
 
 	buf_adds(b, "\n## What would change the answer\n\n");
 	if (a->nflips == 0) {
@@ -969,21 +1032,48 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 		buf_release(&t);
 		return;
 	}
-	md_wrap(b, "", "", "The smallest change of each input that makes another candidate win, "
-		"smallest first:");
+	md_wrap(b, "", "", "The smallest change of each input that makes another candidate that "
+		"may be recommended win, smallest first: profile inputs (the five smallest), "
+		"probe figures at their measured min or max, and each runtime's CPU factor at "
+		"the ends of its range for this work:");
 	buf_addc(b, '\n');
 	for (size_t i = 0; i < a->nflips; i++) {
 		const struct flip *f = &a->flips[i];
 
 		buf_reset(&t);
-		buf_addf(&t, "`%s` from ", f->input);
-		md_num(&t, f->from);
-		buf_adds(&t, " to ");
-		md_num(&t, f->to);
+		if (f->kind == FLIP_PROBE) {
+			buf_addf(&t, "`%s` at its measured %s, ", f->input,
+				 f->to < f->from ? "min" : "max");
+			md_num(&t, f->to);
+			buf_adds(&t, " (median ");
+			md_num(&t, f->from);
+			buf_adds(&t, ")");
+		} else if (f->kind == FLIP_CPU_FACTOR) {
+			buf_addf(&t, "`%s` at the %s end of its range, ", f->input,
+				 f->to < f->from ? "low" : "high");
+			md_num(&t, f->to);
+			buf_adds(&t, " (against ");
+			md_num(&t, f->from);
+			buf_adds(&t, ")");
+		} else {
+			buf_addf(&t, "`%s` from ", f->input);
+			md_num(&t, f->from);
+			buf_adds(&t, " to ");
+			md_num(&t, f->to);
+		}
 		buf_adds(&t, ": **");
 		md_text(&t, f->winner);
 		buf_addf(&t, "** (`%s/%s`) would win.", f->winner_runtime, f->winner_model);
 		md_wrap(b, "- ", "  ", buf_str(&t));
+		third |= f->kind == FLIP_CPU_FACTOR &&
+			 strncmp(f->input + strlen("cpu_factor."), f->winner_runtime,
+				 strlen(f->winner_runtime) + 1) != 0;
+	}
+	if (third) {
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", "A CPU factor of a runtime that does not win can still change the "
+			"answer: performance is scored against the leanest candidate's cores, so a "
+			"cheaper (or dearer) leanest option moves every other candidate's score.");
 	}
 	buf_release(&t);
 }
@@ -995,6 +1085,7 @@ static void section_risks(struct buf *b, const struct advice *a)
 		[RISK_BLOCKING] = "head-of-line blocking",
 		[RISK_CLOSE_CALL] = "a close call",
 		[RISK_ASSUMED] = "the advice rests on assumed inputs (see Profile)",
+		[RISK_FIGURES] = "probe figures or CPU factors weaken the answer",
 	};
 	struct buf t = BUF_INIT;
 	struct md_pool mp = MD_POOL_INIT;

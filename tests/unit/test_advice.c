@@ -2,7 +2,9 @@
  * The advice engine on a small fixture knowledge base: the capacity
  * formulas, scoring, and the properties the advice must have (excluding
  * the winner promotes the runner-up, more skill never lowers team fit,
- * the same inputs give the same JSON, every reported flip really flips).
+ * the same inputs give the same JSON, every reported flip really flips),
+ * and, on the shipped knowledge base with the probe caches of
+ * tests/fixtures/probes, the checks a probe figure passes before it decides.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -655,6 +657,218 @@ static void test_advice_tiers_one_tier(void **state)
 	assert_non_null(strstr(w->a.tiers_why, "does not pay"));
 }
 
+/* ---- probe figures checked before they decide -------------------------- */
+
+/* The chat server of tests/scenarios: a Node.js cluster on every core. */
+static const char chat_profile[] =
+	"version: 1\n"
+	"workload: {kind: io, peak_concurrency: 30000, requests_per_second: 6000,\n"
+	"  cpu_ms_per_request: 1.2, io_wait_fraction: 0.9, latency_p99_ms: 200,\n"
+	"  traits: [websocket]}\n"
+	"team: {size: 6, skills: {javascript: 4, python: 3, go: 0, java: 1, csharp: 0,\n"
+	"  rust: 0}, can_hire: [javascript]}\n"
+	"scaling: {strategy: cores, instances: 2, deployment: vm}\n"
+	"constraints: {memory_mb_per_instance: 8192, cold_start_ms: 5000, ecosystem: [web]}\n"
+	"priorities: {performance: 4, velocity: 3, team_fit: 4, ecosystem: 3, operations: 3}\n";
+
+/* A probe cache of tests/fixtures/probes into ps. */
+static void load_probes(struct world *w, struct probe_set *ps, const char *name)
+{
+	const char *src = getenv("ADVISOR_SRCDIR") ? getenv("ADVISOR_SRCDIR") : ".";
+	char *path = xasprintf("%s/tests/fixtures/probes/%s.json", src, name);
+
+	probe_set_init(ps);
+	if (probe_set_load(ps, path, &w->d) < 0) {
+		diags_print(&w->d, stderr);
+		fail_msg("%s did not load", path);
+	}
+	free(path);
+}
+
+static struct probe_result *result(struct probe_set *ps, const char *name)
+{
+	for (size_t i = 0; i < ps->nresults; i++)
+		if (strcmp(ps->results[i].name, name) == 0)
+			return &ps->results[i];
+	fail_msg("no probe %s", name);
+	return NULL;
+}
+
+static void run_probes(struct world *w, const char *text, const struct probe_set *ps)
+{
+	struct profile_known known;
+
+	kb_known(&w->kb, &known);
+	profile_release(&w->p);
+	profile_init(&w->p);
+	if (profile_load(&w->p, "t.yaml", text, strlen(text), &known, &w->d) < 0) {
+		diags_print(&w->d, stderr);
+		fail_msg("profile did not load");
+	}
+	assert_int_equal(advise(&w->a, &w->p, ps, &w->kb, &w->rs, false, &w->d), 0);
+}
+
+static const struct probe_use *use_of(const struct advice *a, const char *name)
+{
+	for (size_t i = 0; i < a->nprobe_use; i++)
+		if (strcmp(a->probe_use[i].name, name) == 0)
+			return &a->probe_use[i];
+	fail_msg("no check of %s", name);
+	return NULL;
+}
+
+static char *markdown(const struct advice *a)
+{
+	struct report_meta m = { "advisor recommend t.yaml", "cache", NULL, "rules/", "knowledge/" };
+
+	return report_markdown(a, &m);
+}
+
+/* A noisy figure does not decide: the default does, and the note says why. */
+static void test_advice_noisy_figure_not_used(void **state)
+{
+	struct world *w = *state;
+	struct probe_set ps;
+	const struct candidate *c;
+	char *md;
+
+	load_probes(w, &ps, "quiet");
+	run_probes(w, chat_profile, &ps);
+	c = find(&w->a, "node", "process-pool");
+	assert_true(c->cap.measured);
+	assert_true(fabs(c->cap.speedup - 1.86392) < 1e-9);
+
+	result(&ps, "process.speedup")->noisy = true;
+	result(&ps, "process.speedup")->busy_other = 0.4;
+	run_probes(w, chat_profile, &ps);
+	c = find(&w->a, "node", "process-pool");
+	assert_false(c->cap.measured);
+	assert_true(c->cap.speedup == c->model->def_speedup);
+	assert_int_equal(use_of(&w->a, "process.speedup")->verdict, FIGV_NOISY);
+	md = markdown(&w->a);
+	assert_non_null(strstr(md, "| `process.speedup` \\* |"));
+	assert_non_null(strstr(md, "noisy (other work used the CPU while they ran): "
+				   "`process.speedup`."));
+	free(md);
+	probe_set_release(&ps);
+}
+
+/* A figure outside its model's plausible range falls back to the default. */
+static void test_advice_implausible_figure_falls_back(void **state)
+{
+	struct world *w = *state;
+	struct probe_set ps;
+	const struct candidate *c;
+	const struct probe_use *u;
+
+	load_probes(w, &ps, "quiet");
+	/* 2.6 on 2 cores is 1.3 per core: more than the cores can give. */
+	result(&ps, "coro.speedup")->st.median = 2.6;
+	result(&ps, "coro.speedup")->st.max = 2.7;
+	run_probes(w, chat_profile, &ps);
+	c = find(&w->a, "go", "m-n");
+	assert_false(c->cap.measured);
+	assert_true(c->cap.speedup == c->model->def_speedup);
+	u = use_of(&w->a, "coro.speedup");
+	assert_int_equal(u->verdict, FIGV_IMPLAUSIBLE);
+	assert_non_null(strstr(u->why, "outside 0.5\u20131.05 x per core"));
+	/* A wide spread falls back as well: the median far from the best sample. */
+	result(&ps, "coro.speedup")->st.median = 1.2;
+	result(&ps, "coro.speedup")->st.max = 2.0;
+	run_probes(w, chat_profile, &ps);
+	assert_int_equal(use_of(&w->a, "coro.speedup")->verdict, FIGV_WIDE);
+	assert_false(find(&w->a, "go", "m-n")->cap.measured);
+	probe_set_release(&ps);
+}
+
+/* A decisive figure: at its measured min another design wins; confidence drops, the note names it. */
+static void test_advice_decisive_figure_named(void **state)
+{
+	struct world *w = *state;
+	struct probe_set ps;
+	const struct flip *f = NULL;
+	bool named = false;
+
+	load_probes(w, &ps, "quiet");
+	result(&ps, "process.speedup")->st.min = 1.02;
+	run_probes(w, chat_profile, &ps);
+	assert_string_equal(w->a.cands[0].model->id, "process-pool");
+	for (size_t i = 0; i < w->a.nflips; i++)
+		if (w->a.flips[i].kind == FLIP_PROBE &&
+		    strcmp(w->a.flips[i].input, "process.speedup") == 0)
+			f = &w->a.flips[i];
+	assert_non_null(f);
+	assert_true(f->to == 1.02);
+	assert_string_not_equal(f->winner_model, "process-pool");
+	assert_true(w->a.confidence <= 0.6);
+	assert_true(w->a.confidence < w->a.margin_confidence || w->a.confidence == 0.3);
+	for (size_t i = 0; i < w->a.nconfidence_notes; i++)
+		named |= strstr(w->a.confidence_notes[i],
+				"process.speedup at its measured min 1.02") != NULL;
+	assert_true(named);
+	probe_set_release(&ps);
+}
+
+/* No what-if, of any kind, names a design that may not be recommended. */
+static void test_advice_sensitivity_never_infeasible(void **state)
+{
+	struct world *w = *state;
+	struct probe_set ps;
+
+	load_probes(w, &ps, "quiet");
+	run_probes(w, "version: 1\n"
+		      "workload: {kind: cpu, peak_concurrency: 16, requests_per_second: 20,\n"
+		      "  cpu_ms_per_request: 400, io_wait_fraction: 0.1, latency_p99_ms: 5000,\n"
+		      "  traits: [batch, csv-processing, pdf-reports]}\n"
+		      "team: {size: 5, skills: {javascript: 2, python: 4, go: 1, java: 1,\n"
+		      "  csharp: 0, rust: 0}, can_hire: [go]}\n"
+		      "scaling: {strategy: machines, instances: 2, deployment: kubernetes}\n"
+		      "constraints: {memory_mb_per_instance: 1024, ecosystem: [web]}\n"
+		      "priorities: {performance: 3, velocity: 3, team_fit: 4, ecosystem: 3,\n"
+		      "  operations: 3}\n", &ps);
+	assert_true(w->a.cands[0].cap.eligible);
+	for (size_t i = 0; i < w->a.nflips; i++) {
+		const struct flip *f = &w->a.flips[i];
+
+		/* Python cannot meet the 5 s budget with an 8 s request, at any size. */
+		assert_string_not_equal(f->winner_runtime, "python");
+		assert_true(f->kind < FLIP__COUNT);
+	}
+	probe_set_release(&ps);
+}
+
+/* On a busy machine the speed-ups are not trusted and confidence is well below high. */
+static void test_advice_busy_caps_confidence(void **state)
+{
+	struct world *w = *state;
+	struct probe_set ps;
+	bool said = false;
+
+	load_probes(w, &ps, "busy");
+	run_probes(w, chat_profile, &ps);
+	assert_true(w->a.busy_machine);
+	assert_true(w->a.confidence <= ADVICE_BUSY_CAP);
+	for (size_t i = 0; i < w->a.ncands; i++)
+		if (w->a.cands[i].model->speedup_probe)
+			assert_false(w->a.cands[i].cap.measured);
+	for (size_t i = 0; i < w->a.nconfidence_notes; i++)
+		said |= strstr(w->a.confidence_notes[i], "speed-ups were not trusted") != NULL;
+	assert_true(said);
+	for (size_t i = 0; i < w->a.nflips; i++)
+		assert_int_not_equal(w->a.flips[i].kind, FLIP_PROBE);
+	/* The same answer as without probes. */
+	{
+		char *rt = xstrdup(w->a.cands[0].rt->id), *model = xstrdup(w->a.cands[0].model->id);
+
+		run_probes(w, chat_profile, NULL);
+		assert_string_equal(w->a.cands[0].rt->id, rt);
+		assert_string_equal(w->a.cands[0].model->id, model);
+		free(rt);
+		free(model);
+	}
+	probe_set_release(&ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +891,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advice_tiers_hard_need, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_runtime, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_tier, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_noisy_figure_not_used, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_implausible_figure_falls_back, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_decisive_figure_named, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_sensitivity_never_infeasible, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_busy_caps_confidence, setup_real, teardown),
 	};
 
 	return cmocka_run_group_tests_name("advice", tests, NULL, NULL) != 0;

@@ -348,6 +348,14 @@ static void check_risks(const struct note *n)
 		case RISK_ASSUMED:
 			assert_true(a->nassumed_inputs > 0);
 			break;
+		case RISK_BLOCKING:
+			/* Only a run-to-completion winner with a slow class blocks. */
+			assert_true(w->cap.hol_ms > 0);
+			break;
+		case RISK_FIGURES:
+			/* It repeats what lowered the confidence: those notes exist. */
+			assert_true(a->nconfidence_notes > 0);
+			break;
 		default:
 			fail_msg("%s: a risk of unknown kind %d", n->name, (int)r->kind);
 		}
