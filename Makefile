@@ -298,16 +298,20 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/advisor.fish
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
-# Debian package (docs/packaging/).
+# Debian package and GitHub Action (docs/packaging/, docs/ci/, action.yml).
 #   make deb           build/deb/advisor_VERSION-REV_ARCH.deb
 #   make deb-check     build it, look inside, run it from a dpkg -x root, lintian
+#   make action-check  validate action.yml and the docs/ci.md workflow against
+#                      GitHub's schemas, run the action's steps as a runner would
 # The package is built apart (build/deb/obj) with Debian's hardening flags and
 # PREFIX=/usr; zsh completions go where Debian's zsh looks.
-.PHONY: deb deb-tools deb-check
+.PHONY: deb deb-tools deb-check action-check action-validate
 DEB_REVISION   = 1
 DEB_MAINTAINER ?= advisor maintainers <advisor@example.org>
 DEB_DIR        = $(abspath $(BUILD)/deb)
 DEB_TOOLS      = dpkg-deb=dpkg dpkg-shlibdeps=dpkg-dev strip=binutils lintian=lintian
+ACTION_VALIDATOR_VERSION = 0.6.0
+ACTION_VALIDATOR = build/tools/node_modules/.bin/action-validator
 
 deb-tools:
 	@missing=""; \
@@ -335,6 +339,23 @@ deb: deps deb-tools
 
 deb-check: deb
 	@sh tests/ci/deb-check.sh $(DEB_DIR)
+
+action-check: deps action-validate $(BUILD)/advisor
+	@ADVISOR=$(CURDIR)/$(BUILD)/advisor sh tests/ci/action-check.sh
+
+# action-validator (npm, pinned, into build/tools like markdownlint): it
+# takes a file named action.yml as an action, any other as a workflow.
+action-validate:
+	@[ "$$(cd build/tools 2>/dev/null && node -p "require('@action-validator/cli/package.json').version" 2>/dev/null)" = "$(ACTION_VALIDATOR_VERSION)" ] || { \
+		command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get install -y -qq npm >/dev/null; }; \
+		npm install --prefix build/tools --no-audit --no-fund --silent \
+			@action-validator/cli@$(ACTION_VALIDATOR_VERSION) \
+			@action-validator/core@$(ACTION_VALIDATOR_VERSION); }
+	@$(ACTION_VALIDATOR) action.yml
+	@out=$$($(ACTION_VALIDATOR) docs/ci/workflow.yml 2>&1); rc=$$?; \
+		printf '%s\n' "$$out" | grep -v -e '^WARNING: Glob validation' -e '^$$' >&2; exit $$rc
+	@echo "action-validator: action.yml and docs/ci/workflow.yml valid"
 
 # Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target NAME, built
 # with clang under build/fuzz and run for FUZZ_S seconds, one target at a
