@@ -298,6 +298,65 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/advisor.fish
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
+# Debian package and GitHub Action (docs/packaging/, docs/ci/, action.yml).
+#   make deb           build/deb/advisor_VERSION-REV_ARCH.deb
+#   make deb-check     build it, look inside, run it from a dpkg -x root, lintian
+#   make action-check  validate action.yml and the docs/ci.md workflow against
+#                      GitHub's schemas, run the action's steps as a runner would
+# The package is built apart (build/deb/obj) with Debian's hardening flags and
+# PREFIX=/usr; zsh completions go where Debian's zsh looks.
+.PHONY: deb deb-tools deb-check action-check action-validate
+DEB_REVISION   = 1
+DEB_MAINTAINER ?= advisor maintainers <advisor@example.org>
+DEB_DIR        = $(abspath $(BUILD)/deb)
+DEB_TOOLS      = dpkg-deb=dpkg dpkg-shlibdeps=dpkg-dev strip=binutils lintian=lintian
+ACTION_VALIDATOR_VERSION = 0.6.0
+ACTION_VALIDATOR = build/tools/node_modules/.bin/action-validator
+
+deb-tools:
+	@missing=""; \
+	for cp in $(DEB_TOOLS); do \
+		command -v $${cp%%=*} >/dev/null 2>&1 || missing="$$missing $${cp#*=}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deb: installing Debian packages:$$missing"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$$sudo apt-get update -qq && \
+		$$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+deb: deps deb-tools
+	@export DEB_BUILD_MAINT_OPTIONS=hardening=+all; \
+	$(MAKE) --no-print-directory BUILD=$(DEB_DIR)/obj PREFIX=/usr \
+		CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+		LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" all
+	@rm -rf $(DEB_DIR)/root
+	@$(MAKE) --no-print-directory BUILD=$(DEB_DIR)/obj PREFIX=/usr DESTDIR=$(DEB_DIR)/root \
+		ZSHCOMPDIR=/usr/share/zsh/vendor-completions install-files >/dev/null
+	@DEB_VERSION=$(VERSION)-$(DEB_REVISION) DEB_MAINTAINER='$(DEB_MAINTAINER)' \
+		sh docs/packaging/build-deb.sh $(DEB_DIR)
+
+deb-check: deb
+	@sh tests/ci/deb-check.sh $(DEB_DIR)
+
+action-check: deps action-validate $(BUILD)/advisor
+	@ADVISOR=$(CURDIR)/$(BUILD)/advisor sh tests/ci/action-check.sh
+
+# action-validator (npm, pinned, into build/tools like markdownlint): it
+# takes a file named action.yml as an action, any other as a workflow.
+action-validate:
+	@[ "$$(cd build/tools 2>/dev/null && node -p "require('@action-validator/cli/package.json').version" 2>/dev/null)" = "$(ACTION_VALIDATOR_VERSION)" ] || { \
+		command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get install -y -qq npm >/dev/null; }; \
+		npm install --prefix build/tools --no-audit --no-fund --silent \
+			@action-validator/cli@$(ACTION_VALIDATOR_VERSION) \
+			@action-validator/core@$(ACTION_VALIDATOR_VERSION); }
+	@$(ACTION_VALIDATOR) action.yml
+	@out=$$($(ACTION_VALIDATOR) docs/ci/workflow.yml 2>&1); rc=$$?; \
+		printf '%s\n' "$$out" | grep -v -e '^WARNING: Glob validation' -e '^$$' >&2; exit $$rc
+	@echo "action-validator: action.yml and docs/ci/workflow.yml valid"
+
 # Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target NAME, built
 # with clang under build/fuzz and run for FUZZ_S seconds, one target at a
 # time; one line each, "fuzz NAME execs=N crashes=N".  Findings stay in
