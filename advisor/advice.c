@@ -1269,7 +1269,17 @@ static int factor_ends(struct advice *a, struct diags *d, size_t *cap)
 			scale[i] = end / f.typical;
 			rc = whatif_run(a, a->p, d, &w);
 			scale[i] = 1;
-			if (rc == 0)
+			/*
+			 * Only a flip between the winner and the runtime whose cost
+			 * moved says something: performance is scored against the
+			 * leanest candidate, so a cheaper third runtime can reorder
+			 * two others, which would read as "a cheaper Rust makes Go
+			 * win".
+			 */
+			if (rc == 0 && w.rt && strcmp(rt->id, a->cands[0].rt->id) != 0 &&
+			    strcmp(rt->id, w.rt) != 0)
+				whatif_release(&w);
+			else if (rc == 0)
 				keep_flip(a, cap, &w, FLIP_CPU_FACTOR,
 					  xasprintf("cpu_factor.%s", rt->id), used,
 					  used * end / f.typical, fabs(log10(end / f.typical)));

@@ -130,8 +130,13 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		const struct candidate *tb = &a->cands[a->team_best];
 
 		if (strcmp(tb->rt->language, w->rt->language) == 0) {
-			buf_addf(&t, "It is written in the team's strongest language, %s (%.0f of 5).",
-				 a->dv.best_language, a->dv.best_skill);
+			size_t tied = 0;
+
+			for (size_t i = 0; i < a->p->languages.n; i++)
+				tied += a->p->skills[i] == a->dv.best_skill;
+			buf_addf(&t, "It is written in %s, %s (%.0f of 5).", w->rt->language,
+				 tied > 1 ? "one of the team's strongest languages"
+					  : "the team's strongest language", a->dv.best_skill);
 		} else {
 			buf_addf(&t, "It %s %s (%.0f of 5) to %s (%.0f of 5): the best option in "
 				 "%s, %s, scores ", w->skill >= 3 ? "switches the team from" :
