@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adr.h"
 #include "advice.h"
 #include "buf.h"
 #include "cmd.h"
@@ -21,7 +22,8 @@
 #include "xalloc.h"
 
 enum { OPT_OUTPUT = 1, OPT_FORMAT, OPT_BUDGET, OPT_NO_PROBES, OPT_PROBES_FROM, OPT_RULES,
-       OPT_KNOWLEDGE, OPT_EXPLAIN, OPT_QUIET, OPT_LIST_FORMATS, OPT_REPLAY };
+       OPT_KNOWLEDGE, OPT_EXPLAIN, OPT_QUIET, OPT_LIST_FORMATS, OPT_REPLAY,
+       OPT_ADR_DIR };
 
 static const struct opt_spec recommend_opts[] = {
 	{ "output", 'o', true, OPT_OUTPUT },
@@ -35,6 +37,7 @@ static const struct opt_spec recommend_opts[] = {
 	{ "quiet", 'q', false, OPT_QUIET },
 	{ "list-formats", 0, false, OPT_LIST_FORMATS },
 	{ "replay", 0, false, OPT_REPLAY },
+	{ "adr-dir", 0, true, OPT_ADR_DIR },
 	{ NULL, 0, false, 0 },
 };
 
@@ -56,6 +59,7 @@ struct recommend_args {
 	size_t nrules;
 	size_t caprules;
 	const char *knowledge;
+	const char *adr_dir;		/* --adr-dir: a folder of decision records, or NULL */
 	double budget;
 	bool no_probes;
 	bool explain;
@@ -129,7 +133,7 @@ static int parse_format(const char *name, const struct report_format **fmt)
  */
 static int resolve_outputs(struct recommend_args *args)
 {
-	if (args->nouts == 0)
+	if (args->nouts == 0 && args->adr_dir == NULL)
 		XPUSH(args->outs, args->nouts, args->capouts)->path = "-";
 	for (size_t i = 0; i < args->nouts; i++) {
 		struct recommend_output *out = &args->outs[i];
@@ -203,6 +207,9 @@ static int parse_args(struct opts *o, struct recommend_args *args)
 			break;
 		case OPT_LIST_FORMATS:
 			args->list_formats = true;
+			break;
+		case OPT_ADR_DIR:
+			args->adr_dir = o->arg;
 			break;
 		}
 	}
@@ -294,6 +301,55 @@ static int take_probes(const struct recommend_args *args, const struct profile *
 }
 
 /*
+ * --adr-dir: the folder must exist and be writable, and must not be, or
+ * lie inside, an input folder (a record in the knowledge base would be
+ * read as knowledge).  Checked before any work, like every -o.
+ */
+static int check_adr_dir(const struct recommend_args *args)
+{
+	struct diags d = DIAGS_INIT;
+	char *inside;
+	int rc;
+
+	if (args->adr_dir == NULL)
+		return EXIT_OK;
+	if (adr_dir_ready(args->adr_dir, &d) < 0) {
+		cmd_print_diags(&d);
+		diags_release(&d);
+		return EXIT_USAGE;
+	}
+	diags_release(&d);
+	inside = xasprintf("%s/0000-record.md", args->adr_dir);
+	rc = check_output(inside, args->profile, args->cache, args->rules, args->nrules,
+			  args->knowledge);
+	free(inside);
+	return rc;
+}
+
+/*
+ * --adr-dir: the decision record, numbered in its folder (adr.h); nothing
+ * is written when the latest advisor record there decides the same.
+ */
+static int write_adr(const struct recommend_args *args, const struct advice *a,
+		     const struct report_meta *meta, struct diags *d)
+{
+	struct adr_outcome out;
+
+	if (args->adr_dir == NULL)
+		return EXIT_OK;
+	if (adr_write(args->adr_dir, a, meta, &out, d) < 0)
+		return EXIT_ENV;
+	if (!cmd_quiet && out.written)
+		fprintf(stderr, "wrote %s%s%s\n", out.written, out.superseded ? ", superseding " : "",
+			out.superseded ? out.superseded : "");
+	else if (!cmd_quiet)
+		fprintf(stderr, "unchanged since %s: the recommendation is the same; nothing "
+			"written\n", out.same);
+	adr_outcome_release(&out);
+	return EXIT_OK;
+}
+
+/*
  * Render the advice in every output's format, then write each, atomically:
  * the advice is computed once, and a renderer never runs after a write.
  */
@@ -354,6 +410,8 @@ static int cmd_recommend(int argc, char **argv)
 	for (size_t i = 0; i < args.nouts && rc == EXIT_OK; i++)
 		rc = check_output(args.outs[i].path, args.profile, args.cache, args.rules,
 				  args.nrules, args.knowledge);
+	if (rc == EXIT_OK)
+		rc = check_adr_dir(&args);
 	if (rc != EXIT_OK)
 		goto out;
 	paths.knowledge = args.knowledge;
@@ -379,6 +437,8 @@ static int cmd_recommend(int argc, char **argv)
 	meta.rules_dirs = buf_str(&used);
 	meta.knowledge_dir = args.knowledge ? args.knowledge : "knowledge/";
 	rc = write_reports(&args, &a, &meta, &d);
+	if (rc == EXIT_OK)
+		rc = write_adr(&args, &a, &meta, &d);
 out:
 	cmd_print_diags(&d);
 	free(cmdline);
@@ -402,6 +462,7 @@ const struct cmd_entry cmd_recommend_entry = {
 		 "PROFILE [--no-probes | --probes-from FILE.json] [--rules DIR]... "
 		 "[--knowledge DIR] [--explain]\n"
 		 "PROFILE --replay [--budget SECONDS] [-o FILE] [--format FORMAT]\n"
+		 "PROFILE --adr-dir DIR [...]\n"
 		 "--list-formats",
 	.summary = "write a trade-off recommendation for a profile",
 	.help = "options:\n"
@@ -419,7 +480,11 @@ const struct cmd_entry cmd_recommend_entry = {
 		"  -q, --quiet             no progress output\n"
 		"      --list-formats      list the report formats: name, extension, what it is\n"
 		"      --replay            also serve the profile's workload in each installed\n"
-		"                          runtime (probe --replay); budget 60 s by default\n",
+		"                          runtime (probe --replay); budget 60 s by default\n"
+		"      --adr-dir DIR       add a MADR 4 decision record to the folder DIR as\n"
+		"                          NNNN-title.md, numbered after the records there;\n"
+		"                          nothing when the latest advisor record there for\n"
+		"                          the project decides the same\n",
 	.exec = cmd_recommend,
 	.opts = recommend_opts,
 };

@@ -250,6 +250,51 @@ out:
 	return rc;
 }
 
+int file_create_new(const char *path, const char *data, size_t len, struct diags *d)
+{
+	char *dircopy = xstrdup(path);
+	char *tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
+	int fd = mkostemp(tmp, O_CLOEXEC), rc = -1, r;
+	bool made = fd >= 0;	/* tmp exists and is ours to remove */
+	mode_t mask;
+
+	if (fd < 0) {
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (write_all(fd, data, len) < 0 || fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
+		goto fail;
+	r = close(fd);
+	fd = -1;
+	if (r < 0)
+		goto fail;
+	r = link(tmp, path);
+	if (r < 0 && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == ENOSYS)) {
+		r = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+		made = r < 0;
+	}
+	if (r < 0 && errno == EEXIST) {
+		rc = FILEIO_EXISTS;
+		goto out;
+	}
+	if (r < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (made)
+		unlink(tmp);
+	free(tmp);
+	free(dircopy);
+	return rc;
+}
+
 /* Connect to a Unix stream socket and write to it. */
 static int socket_open(const char *path)
 {

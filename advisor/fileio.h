@@ -47,6 +47,18 @@ int file_write_atomic(const char *path, const char *data, size_t len,
 		      bool overwrite, struct diags *d);
 
 /*
+ * Create path holding len bytes of data, atomically and never over
+ * anything: the data goes to a temporary file in path's folder, which is
+ * then linked to path (link(2) fails when the name is taken, by a file, a
+ * symbolic link or a folder) and removed; where the file system has no
+ * hard links it is renamed without replacing (RENAME_NOREPLACE).  The new
+ * file's mode follows the umask.  Returns 0; FILEIO_EXISTS, with no
+ * diagnostic, when the name is taken; or -1 with a diagnostic.  No
+ * temporary file is left either way.
+ */
+int file_create_new(const char *path, const char *data, size_t len, struct diags *d);
+
+/*
  * Can path be written as file_write_atomic would write it?  Checked before
  * any work so that a bad -o fails at once: a link loop, a folder, a block
  * device, or a missing or unwritable folder for a new or replaced file.

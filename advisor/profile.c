@@ -121,7 +121,7 @@ const struct profile_spec profile_fields[] = {
 	  .offset = OFF(calibration), .assumed = PF_CALIBRATION, .flags = PFL_QUIET,
 	  .json_digits = 3, .doc = "a runtime's CPU factor, overriding the knowledge base" },
 	{ "decision.makers", PT_TEXTS, .offset = OFF(makers), .assumed = PF_MAKERS,
-	  .flags = PFL_QUIET, .doc = "who decides (the decision record's deciders)" },
+	  .flags = PFL_QUIET, .doc = "who decides (the decision record's decision-makers)" },
 	{ "decision.consulted", PT_TEXTS, .offset = OFF(consulted), .assumed = PF_CONSULTED,
 	  .flags = PFL_QUIET, .doc = "whose opinion is sought" },
 	{ "decision.informed", PT_TEXTS, .offset = OFF(informed), .assumed = PF_INFORMED,

@@ -17,11 +17,30 @@ struct report_meta {
 	const char *date;		/* from the probe cache; NULL under --no-probes */
 	const char *rules_dirs;		/* rule folders used, display form */
 	const char *knowledge_dir;
+	/*
+	 * The decision record's place in a folder of records (recommend
+	 * --adr-dir, adr.h): its number (0: not in a folder) and the file name
+	 * and decision of the advisor record it supersedes (NULL: none).
+	 */
+	int record_number;
+	const char *supersedes;		/* "0003-build-orders-api-on-go-goroutines.md" */
+	const char *supersedes_decision;	/* "go/m-n" */
 };
 
 char *report_markdown(const struct advice *a, const struct report_meta *m);
 char *report_html(const struct advice *a, const struct report_meta *m);
 char *report_madr(const struct advice *a, const struct report_meta *m);
+/*
+ * The decision record's title as plain text ("Build Orders API on Node.js:
+ * event loop"), unescaped: the record's heading and its file name's slug.
+ */
+char *report_madr_title(const struct advice *a);
+/*
+ * What the record decides, as written in its front matter's
+ * advisor-decision key ("node/event-loop"): two records decide the same
+ * when these are equal.
+ */
+char *report_madr_decision(const struct advice *a);
 /* The JSON contract (DESIGN.md "JSON keys"); the caller owns the reference. */
 json_t *report_json(const struct advice *a, const struct report_meta *m);
 char *report_json_text(const struct advice *a, const struct report_meta *m);

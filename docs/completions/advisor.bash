@@ -46,7 +46,7 @@ _advisor() {
 		return 0 ;;
 	--budget | --only)
 		return 0 ;;
-	--rules | --knowledge)
+	--rules | --knowledge | --adr-dir)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
 	-o | --output | --probes-from | --replay | --manifest)
@@ -65,7 +65,7 @@ _advisor() {
 
 	local opts=""
 	case $cmd in
-	recommend) opts="-o --output -f --format --budget --no-probes --probes-from --rules --knowledge --explain --list-formats --replay" ;;
+	recommend) opts="-o --output -f --format --budget --no-probes --probes-from --rules --knowledge --explain --list-formats --replay --adr-dir" ;;
 	probe) opts="--budget --only -f --format --json -o --output --replay --manifest" ;;
 	check) opts="-f --format --knowledge --fields-md" ;;
 	rules) opts="--rules --knowledge" ;;

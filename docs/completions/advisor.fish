@@ -39,6 +39,7 @@ complete -c advisor -n '__fish_seen_subcommand_from recommend' -l rules -r -a '(
 complete -c advisor -n '__fish_seen_subcommand_from recommend' -l knowledge -r -a '(__fish_complete_directories)' -d 'Use another knowledge base'
 complete -c advisor -n '__fish_seen_subcommand_from recommend' -l explain -d 'Print every rule verdict on stderr'
 complete -c advisor -n '__fish_seen_subcommand_from recommend' -l list-formats -d 'List the report formats'
+complete -c advisor -n '__fish_seen_subcommand_from recommend' -l adr-dir -r -a '(__fish_complete_directories)' -d 'Add a numbered MADR decision record to a folder'
 
 # probe
 complete -c advisor -n '__fish_seen_subcommand_from probe' -l budget -x -d 'Time for the suite, seconds'

@@ -30,7 +30,12 @@ done
 # No raw HTML in the Markdown; the title is escaped, not emphasised.
 raw='(^|[^\\])<(script|img|b)'
 ! grep -qE "$raw" out.md || fail "raw HTML in the Markdown: $(grep -E "$raw" out.md)"
-! grep -qE "$raw" out.madr || fail "raw HTML in the decision record"
+# The record's front matter is YAML, its values double-quoted strings: only
+# the Markdown after it is checked for raw HTML.
+awk 'n >= 2; /^---$/ && n < 2 { n++ }' out.madr >out.madr-body
+! grep -qE "$raw" out.madr-body || fail "raw HTML in the decision record"
+grep -qF 'advisor-project: "Orders *API* <script>alert(1)</script>"' out.madr ||
+	fail "decision record front matter: $(grep -m1 '^advisor-project' out.madr)"
 grep -qxF '# Design note: Orders \*API\* \<script\>alert(1)\</script\>' out.md ||
 	fail "Markdown title not escaped: $(grep -m1 '^# ' out.md)"
 grep -qxF '# Build Orders \*API\* \<script\>alert(1)\</script\> on Go goroutines (M:N)' out.madr ||

@@ -190,7 +190,8 @@ static void test_advice_latency_bound(void **state)
 {
 	struct world *w = *state;
 	const struct candidate *c;
-	struct report_meta m = { "advisor recommend t.yaml", "defaults", NULL, "rules/", "knowledge/" };
+	struct report_meta m = { .command_line = "advisor recommend t.yaml", .probe_source = "defaults",
+				 .rules_dirs = "rules/", .knowledge_dir = "knowledge/" };
 	char *md;
 
 	/* 150 ms of CPU for a 100 ms budget: no instance count helps, for anyone */
@@ -377,7 +378,8 @@ static void test_advice_more_skill_never_lowers_team_fit(void **state)
 static void test_advice_same_inputs_same_json(void **state)
 {
 	struct world *w = *state;
-	struct report_meta m = { "advisor recommend t.yaml", "defaults", NULL, "rules/", "knowledge/" };
+	struct report_meta m = { .command_line = "advisor recommend t.yaml", .probe_source = "defaults",
+				 .rules_dirs = "rules/", .knowledge_dir = "knowledge/" };
 	char *one, *two;
 
 	run(w, base_profile);

@@ -1,6 +1,8 @@
 /*
  * Unit tests of fileio: what -o does to a regular file, a link chain, a
- * link loop, a FIFO and a folder, and when an output names an input.
+ * link loop, a FIFO and a folder, and when an output names an input;
+ * what file_create_new (a new decision record) does to a name that is
+ * taken; how decision records are numbered and named (adr.h).
  * Everything happens in a private folder under /tmp.
  */
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adr.h"
 #include "fileio.h"
 #include "xalloc.h"
 
@@ -192,6 +195,66 @@ static void test_fileio_output_clash(void **state)
 	free(beside);
 }
 
+/* A new record never replaces a file, a link (even a dangling one) or a folder. */
+static void test_fileio_create_new(void **state)
+{
+	char *p = at(*state, "0001-a.md"), *l = at(*state, "0002-b.md"), *t = at(*state, "target");
+	char *dir = at(*state, "0003-c.md"), *s;
+	struct diags d = DIAGS_INIT;
+	struct stat st;
+
+	assert_int_equal(file_create_new(p, "new\n", 4, &d), 0);
+	s = get(p);
+	assert_string_equal(s, "new\n");
+	free(s);
+	assert_int_equal(file_create_new(p, "again\n", 6, &d), FILEIO_EXISTS);
+	s = get(p);
+	assert_string_equal(s, "new\n");
+	free(s);
+	assert_int_equal(symlink("target", l), 0);
+	assert_int_equal(file_create_new(l, "x", 1, &d), FILEIO_EXISTS);
+	assert_true(lstat(t, &st) < 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(file_create_new(dir, "x", 1, &d), FILEIO_EXISTS);
+	assert_int_equal(d.errors, 0);
+	free(p);
+	free(l);
+	free(t);
+	free(dir);
+	diags_release(&d);
+}
+
+static void test_adr_names(void **state)
+{
+	static const char *const slugs[][2] = {
+		{ "Build Orders API on Node.js: event loop", "build-orders-api-on-node-js-event-loop" },
+		{ "  **Caf\xc3\xa9** & <b>x</b>  ", "caf-b-x-b" },
+		{ "\xc3\xa9\xc3\xa9 ---", "decision" },
+		{ "Build A very long project name that keeps going and going on Go: goroutines",
+		  "build-a-very-long-project-name-that-keeps-going-and-going-on" },
+		{ "x0123456789012345678901234567890123456789012345678901234567890123456789",
+		  "x01234567890123456789012345678901234567890123456789012345678" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof slugs / sizeof slugs[0]; i++) {
+		char *s = adr_slug(slugs[i][0]);
+
+		assert_string_equal(s, slugs[i][1]);
+		assert_true(strlen(s) <= ADR_MAX_SLUG);
+		free(s);
+	}
+	assert_int_equal(adr_number("0001-use-go.md"), 1);
+	assert_int_equal(adr_number("0420-x.md"), 420);
+	assert_int_equal(adr_number("9999-x.md"), 9999);
+	assert_int_equal(adr_number("0001-.md"), -1);
+	assert_int_equal(adr_number("001-x.md"), -1);
+	assert_int_equal(adr_number("00012-x.md"), -1);
+	assert_int_equal(adr_number("0001_x.md"), -1);
+	assert_int_equal(adr_number("0001-x.txt"), -1);
+	assert_int_equal(adr_number("README.md"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +264,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fileio_fifo_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fileio_folder_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fileio_output_clash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fileio_create_new, setup, teardown),
+		cmocka_unit_test(test_adr_names),
 	};
 
 	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL) != 0;

@@ -695,8 +695,9 @@ static void check_note(struct world *w, const char *file, int cond, double price
 	struct profile p;
 	struct profile_known known;
 	struct advice a;
-	struct report_meta m = { "advisor recommend t.yaml", cond ? "probe cache" : "defaults",
-				 NULL, "rules/", "knowledge/" };
+	struct report_meta m = { .command_line = "advisor recommend t.yaml",
+				 .probe_source = cond ? "probe cache" : "defaults",
+				 .rules_dirs = "rules/", .knowledge_dir = "knowledge/" };
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	char *name = xasprintf("%.*s (%s%s)", (int)(strlen(base) - 5), base, conditions[cond],
 			       price > 0 ? ", priced" : "");

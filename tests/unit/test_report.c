@@ -276,7 +276,7 @@ static void check_madr(const struct said *j, const char *name, const char *madr)
 
 	assert_non_null(cons);
 	for (const char *p = cons; p && *p;) {
-		const char *next = strstr(p + 1, "\n- ");
+		const char *next = strstr(p + 1, "\n* ");
 		int len = next ? (int)(next - p) : (int)strlen(p);
 		char *item = xasprintf("%.*s", len, p);
 		char *ids = ids_in(item, "(`", "`)");
@@ -337,8 +337,9 @@ static void render_all(struct world *w, const char *file, const struct probe_set
 	struct profile p;
 	struct profile_known known;
 	struct advice a;
-	struct report_meta m = { "advisor recommend t.yaml", ps ? "probe cache" : "defaults",
-				 NULL, "rules/", "knowledge/" };
+	struct report_meta m = { .command_line = "advisor recommend t.yaml",
+				 .probe_source = ps ? "probe cache" : "defaults",
+				 .rules_dirs = "rules/", .knowledge_dir = "knowledge/" };
 	char *text[16] = { NULL };
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	char *name = xasprintf("%s (%s)", base, ps ? "probe cache" : "no probes");
