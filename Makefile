@@ -314,6 +314,8 @@ install-files:
 	install -m 644 docs/advisor.1 $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 	install -d $(DESTDIR)$(DOCDIR)
 	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(DOCDIR)/schema
+	install -m 644 docs/schema/*.json $(DESTDIR)$(DOCDIR)/schema/
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 644 docs/completions/advisor.bash $(DESTDIR)$(BASHCOMPDIR)/advisor
 	install -m 644 docs/completions/_advisor $(DESTDIR)$(ZSHCOMPDIR)/_advisor
@@ -328,7 +330,8 @@ install-check: $(BUILD)/advisor
 		grep -q 'rules/' note.md && \
 		echo "install-check: staged install under /opt/x finds its data"
 	@cd $(BUILD)/stage/opt/x/share && for f in man/man1/advisor.1 doc/advisor/README.md \
-		doc/advisor/cli.md bash-completion/completions/advisor zsh/site-functions/_advisor \
+		doc/advisor/cli.md doc/advisor/schema/report.schema.json \
+		doc/advisor/schema/probes.schema.json bash-completion/completions/advisor zsh/site-functions/_advisor \
 		fish/vendor_completions.d/advisor.fish; do \
 		[ -s $$f ] || { echo "install-check: $$f not installed" >&2; exit 1; }; \
 	done; \
