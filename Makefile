@@ -71,7 +71,7 @@ FUZZ_OBJ = $(patsubst %,$(BUILD)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS)) \
 DEPS     = $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_OBJ:.o=.d)
 
 .PHONY: all deps run check check-nodeps unit e2e asan valgrind bench install \
-        install-files install-check uninstall clean format examples lint-md lint-mermaid \
+        install-files install-check uninstall clean format examples lint-md lint-mermaid lint-json \
         fuzz fuzz-deps fuzz-build layers runtimes replay-selftest FORCE
 
 all: $(BUILD)/advisor
@@ -149,7 +149,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-nodeps
 
 check-nodeps: layers all $(TEST_BIN)
-	@$(MAKE) --no-print-directory unit e2e install-check lint-md lint-mermaid
+	@$(MAKE) --no-print-directory unit e2e install-check lint-md lint-mermaid lint-json
 
 # The core never reaches up into the command layer: only main.c, cmd.c and
 # cmd-*.c may include cmd.h (suggest.h and diag.h serve the core).
@@ -213,6 +213,50 @@ lint-mermaid: $(BUILD)/advisor
 	done
 	@node tests/lint/mermaid-parse.mjs build/tools/node_modules $(BUILD)/mermaid/*.md docs/examples/*.md
 
+# Every JSON document advisor writes validates against docs/schema/ (JSON
+# Schema 2020-12): the report of every scenario under --no-probes and with
+# each probe cache of tests/fixtures/probes/, the examples, a probe cache of
+# this machine, a replay cache (a short replay that skips its candidates,
+# and a recorded one read back and reported).  One validator process,
+# Debian's python3-jsonschema, installed when missing; /usr/bin/python3, as
+# a python3 earlier on PATH may not see Debian's modules.  The check also
+# feeds it documents broken on purpose, which must fail.
+# tests/fixtures/replay/cache.json was recorded with
+#   advisor probe --replay tests/fixtures/replay/profile.yaml \
+#     --manifest tests/fixtures/replay/manifest.yaml --only thread.spawn --budget 12
+# (the stub's path made relative); record it again when the replay object changes.
+SCHEMA_PYTHON = /usr/bin/python3
+lint-json: $(BUILD)/advisor
+	@$(SCHEMA_PYTHON) -c 'from jsonschema import Draft202012Validator' 2>/dev/null || { \
+		echo "lint-json: installing python3-jsonschema"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; export DEBIAN_FRONTEND=noninteractive; \
+		$$sudo apt-get update -qq && \
+		$$sudo apt-get install -y -qq --no-install-recommends python3-jsonschema >/dev/null || exit 1; }
+	@rm -rf $(BUILD)/schema && mkdir -p $(BUILD)/schema
+	@for f in tests/scenarios/*.yaml; do \
+		n=$$(basename $$f .yaml); \
+		$(TEST_WRAP) $(BUILD)/advisor recommend $$f --no-probes --format json \
+			-o $(BUILD)/schema/$$n.json || exit 1; \
+		for c in tests/fixtures/probes/*.json; do \
+			$(TEST_WRAP) $(BUILD)/advisor recommend $$f --probes-from $$c --format json \
+				-o $(BUILD)/schema/$$n.$$(basename $$c .json).json || exit 1; \
+		done; \
+	done
+	@$(BUILD)/advisor probe --budget 1 --format json -q -o $(BUILD)/schema/probes.json
+	@$(BUILD)/advisor probe --replay tests/fixtures/replay/profile.yaml \
+		--manifest tests/fixtures/replay/manifest.yaml --only thread.spawn --budget 1 -q \
+		-o $(BUILD)/schema/replay-probes.json
+	@$(TEST_WRAP) $(BUILD)/advisor recommend tests/fixtures/replay/profile.yaml \
+		--probes-from tests/fixtures/replay/cache.json --format json \
+		-o $(BUILD)/schema/replay-report.json
+	@$(SCHEMA_PYTHON) tests/lint/schema-check.py docs/schema \
+		$$(for f in $(BUILD)/schema/*.json; do case $$f in */probes.json|*/replay-probes.json) \
+			echo probes=$$f;; *) echo report=$$f;; esac; done) \
+		$$(for f in docs/examples/*.json; do case $$f in */probes.json) echo probes=$$f;; \
+			*) echo report=$$f;; esac; done) \
+		$$(for f in tests/fixtures/probes/*.json tests/fixtures/replay/cache.json; do \
+			echo probes=$$f; done)
+
 # Regenerate docs/examples from its profiles and probe cache, in every
 # format of `advisor recommend --list-formats` (a test checks that the
 # committed files are up to date).
@@ -270,6 +314,8 @@ install-files:
 	install -m 644 docs/advisor.1 $(DESTDIR)$(PREFIX)/share/man/man1/advisor.1
 	install -d $(DESTDIR)$(DOCDIR)
 	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(DOCDIR)/schema
+	install -m 644 docs/schema/*.json $(DESTDIR)$(DOCDIR)/schema/
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 644 docs/completions/advisor.bash $(DESTDIR)$(BASHCOMPDIR)/advisor
 	install -m 644 docs/completions/_advisor $(DESTDIR)$(ZSHCOMPDIR)/_advisor
@@ -284,7 +330,8 @@ install-check: $(BUILD)/advisor
 		grep -q 'rules/' note.md && \
 		echo "install-check: staged install under /opt/x finds its data"
 	@cd $(BUILD)/stage/opt/x/share && for f in man/man1/advisor.1 doc/advisor/README.md \
-		doc/advisor/cli.md bash-completion/completions/advisor zsh/site-functions/_advisor \
+		doc/advisor/cli.md doc/advisor/schema/report.schema.json \
+		doc/advisor/schema/probes.schema.json bash-completion/completions/advisor zsh/site-functions/_advisor \
 		fish/vendor_completions.d/advisor.fish; do \
 		[ -s $$f ] || { echo "install-check: $$f not installed" >&2; exit 1; }; \
 	done; \

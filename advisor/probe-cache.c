@@ -11,6 +11,7 @@
  */
 #include "probe.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -900,6 +901,31 @@ static void pv_replay(struct pvalid *v, json_t *root, struct probe_set *ps)
 	pv_pop(v);
 }
 
+/*
+ * "schema_version": absent in caches written before it existed; a newer
+ * version than this advisor reads may change what a key means, so it is
+ * refused before anything else is read.  -1 then.
+ */
+static int pv_version(struct pvalid *v, json_t *obj)
+{
+	long long ver;
+
+	if (json_object_get(obj, "schema_version") == NULL)
+		return 0;
+	ver = pv_integer(v, obj, "schema_version", 1, LLONG_MAX - 1);
+	if (ver < 1)
+		return -1;
+	if (ver > PROBE_SCHEMA_VERSION) {
+		pv_push(v, "schema_version", 0);
+		pv_error(v, "schema_version %lld is newer than this advisor reads (version %d); "
+			 "write the cache again with this advisor or use a newer one", ver,
+			 PROBE_SCHEMA_VERSION);
+		pv_pop(v);
+		return -1;
+	}
+	return 0;
+}
+
 int probe_set_load(struct probe_set *ps, const char *path, struct diags *d)
 {
 	struct pvalid v;
@@ -936,6 +962,8 @@ int probe_set_load(struct probe_set *ps, const char *path, struct diags *d)
 		pv_push(&v, "probes", 0);
 		v.root_depth = 1;
 	}
+	if (pv_version(&v, obj) < 0)
+		goto out;
 	pv_fingerprint(&v, obj, &ps->fp);
 	ps->budget_s = pv_range(&v, obj, "budget_s", true, 0, HUGE_VAL);
 	ps->elapsed_s = pv_range(&v, obj, "elapsed_s", true, 0, HUGE_VAL);

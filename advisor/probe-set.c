@@ -77,6 +77,7 @@ json_t *probe_set_to_json(const struct probe_set *ps)
 	json_t *res = json_array();
 	json_t *skip = json_array();
 
+	json_object_set_new(root, "schema_version", json_integer(PROBE_SCHEMA_VERSION));
 	json_object_set_new(fp, "cpu_model", json_string(ps->fp.cpu_model ? ps->fp.cpu_model : ""));
 	json_object_set_new(fp, "cores", json_integer(ps->fp.cores));
 	json_object_set_new(fp, "memory_mb", json_integer(ps->fp.memory_mb));

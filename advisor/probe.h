@@ -94,11 +94,20 @@ const struct probe_result *probe_set_find(const struct probe_set *ps, const char
 /* The median of name into *out; -1 when there is no such result. */
 int probe_set_value(const struct probe_set *ps, const char *name, double *out);
 
+/*
+ * The version of the probe JSON (its "schema_version"; docs/schema/
+ * probes.schema.json): raised when a key changes meaning or a required one
+ * is added, not when an optional key is added.  The reader takes this
+ * version and older, and caches written before the key existed.
+ */
+#define PROBE_SCHEMA_VERSION 1
+
 /* The probes object of the JSON contract; the caller owns the reference. */
 json_t *probe_set_to_json(const struct probe_set *ps);
 /*
  * Load a probe set written by `advisor probe --json` (or the "probes" object
- * of a report).  Every problem is a FILE:LINE:COL diagnostic; returns -1.
+ * of a report).  Every problem is a FILE:LINE:COL diagnostic; returns -1,
+ * also for a schema_version above PROBE_SCHEMA_VERSION.
  */
 int probe_set_load(struct probe_set *ps, const char *path, struct diags *d);
 

@@ -276,6 +276,7 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 	json_t *excl = json_array(), *acc = json_array(), *meta = json_object();
 	const struct candidate *w = &a->cands[0];
 
+	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(root, "advisor_version", json_string(ADVISOR_VERSION));
 	json_object_set_new(root, "profile", profile_json(a->p));
 

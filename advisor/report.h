@@ -41,6 +41,14 @@ char *report_madr_title(const struct advice *a);
  * when these are equal.
  */
 char *report_madr_decision(const struct advice *a);
+
+/*
+ * The version of the JSON report (its "schema_version"; docs/schema/
+ * report.schema.json): raised when a key changes meaning or is removed,
+ * not when a key is added.
+ */
+#define REPORT_SCHEMA_VERSION 1
+
 /* The JSON contract (DESIGN.md "JSON keys"); the caller owns the reference. */
 json_t *report_json(const struct advice *a, const struct report_meta *m);
 char *report_json_text(const struct advice *a, const struct report_meta *m);

@@ -2,7 +2,8 @@
 # probe --replay with the stand-in server (tests/fixtures/replay): it keeps
 # to its budget, writes a replay object with the stub measured and the
 # absent runtime skipped with its reason and install command, leaves no
-# scratch folder, and recommend --probes-from reads the cache back.
+# scratch folder, validates against docs/schema/probes.schema.json, and
+# recommend --probes-from reads the cache back.
 set -u
 command -v node >/dev/null 2>&1 || { echo "node not installed: replay stub not run"; exit 0; }
 case "$ADVISOR" in *valgrind*) exit 0 ;; esac
@@ -47,6 +48,11 @@ if a["max_rps"] is not None:
     print("skipped with a figure:", a); ok = False
 sys.exit(0 if ok else 1)
 PY
+# the replay object as written validates against the probe cache schema
+if /usr/bin/python3 -c 'from jsonschema import Draft202012Validator' 2>/dev/null; then
+	/usr/bin/python3 "$ADVISOR_SRCDIR/tests/lint/schema-check.py" "$ADVISOR_SRCDIR/docs/schema" \
+		probes="$work/out.json" >"$work/schema" || { cat "$work/schema"; fail=1; }
+fi
 grep -q '^replay 1/3 stub/event-loop: ' "$work/err" || { echo "no progress line"; cat "$work/err"; fail=1; }
 [ -z "$(ls -A "$work/tmp")" ] || { echo "scratch left: $(ls -A "$work/tmp")"; fail=1; }
 $ADVISOR recommend "$fix/profile.yaml" --probes-from "$work/out.json" -o "$work/note.md" ||

@@ -611,6 +611,32 @@ static void test_probe_load_report(void **state)
 	free(t);
 }
 
+/* schema_version: this one and its absence load; a newer one is refused, named, placed. */
+static void test_probe_load_schema_version(void **state)
+{
+	struct fixture *f = *state;
+	struct probe_set ps;
+	struct diags d = DIAGS_INIT;
+	char *t = xasprintf("{\"schema_version\": %d,\n%s  \"results\": []\n}\n",
+			    PROBE_SCHEMA_VERSION, good_head + 2);
+
+	probe_set_init(&ps);
+	assert_int_equal(probe_set_load(&ps, put(f, t), &d), 0);
+	probe_set_release(&ps);
+	diags_release(&d);
+	free(t);
+	t = xasprintf("{\"schema_version\": %d,\n%s  \"results\": []\n}\n",
+		      PROBE_SCHEMA_VERSION + 1, good_head + 2);
+	expect_error(f, t, 1, 20, "is newer than this advisor reads (version 1)");
+	free(t);
+	t = xasprintf("{\"schema_version\": \"1\",\n%s  \"results\": []\n}\n", good_head + 2);
+	expect_error(f, t, 1, 20, "'schema_version' must be an integer, not a string");
+	free(t);
+	t = xasprintf("{\"schema_version\": 0,\n%s  \"results\": []\n}\n", good_head + 2);
+	expect_error(f, t, 1, 20, "'schema_version' must be between 1 and");
+	free(t);
+}
+
 static void test_probe_load_no_file(void **state)
 {
 	struct probe_set ps;
@@ -646,6 +672,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_probe_load_unknown_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_load_missing_key_in_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_load_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_load_schema_version, setup, teardown),
 		cmocka_unit_test(test_probe_load_no_file),
 		cmocka_unit_test_setup_teardown(test_probe_load_cores_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_load_integral_real, setup, teardown),

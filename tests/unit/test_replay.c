@@ -311,7 +311,7 @@ static void test_replay_json_strict(void **state)
 	expect_bad("\"usable_cpus\": 1", "\"usable_cpus\": 3", "'usable_cpus' must be between 1 and 2");
 	/* placed at the line of the value */
 	expect_bad("\"cpu_factor\": 2.4", "\"cpu_factor\": \"fast\"",
-		   ":55:23: error: 'cpu_factor' must be a number, not a string");
+		   ":56:23: error: 'cpu_factor' must be a number, not a string");
 }
 
 int main(void)
