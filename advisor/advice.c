@@ -1701,7 +1701,7 @@ static int tiers(struct advice *a, struct diags *d)
 	struct tier front = { 0 }, workers = { 0 };
 	struct workload_classes wc;
 	bool ffound = false, wfound = false;
-	double sum;
+	double sum, pays;
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
@@ -1751,9 +1751,12 @@ static int tiers(struct advice *a, struct diags *d)
 	for (size_t i = 0; i < 2; i++) {
 		const struct candidate *c = &a->cands[i == 0 ? front.cand : workers.cand];
 
-		if (c->cap.eligible && c->cap.cores_needed < one->cap.cores_needed)
+		/* A design that lacks a hard need cannot be the one service. */
+		if (c->cap.eligible && c->cap.cores_needed < one->cap.cores_needed &&
+		    need_below(a->kb, c->rt, hard, ADVICE_TIER_LACKS_BELOW) < 0)
 			one = c;
 	}
+	pays = front.rt == workers.rt ? ADVICE_TIER_PAYS_RATIO : ADVICE_TIER_PAYS_RATIO_POLYGLOT;
 	if (lacked >= 0) {
 		buf_addf(&b, "%s lacks the libraries the work needs (%s at %.0f of 5), so the "
 			 "CPU-heavy work runs on %s workers, fed through a queue.", w->rt->name,
@@ -1772,17 +1775,18 @@ static int tiers(struct advice *a, struct diags *d)
 		buf_addf(&b, "): jobs are queued work, so they run on workers of their own and "
 			 "the front keeps answering; the two tiers need %.3g cores against %.3g "
 			 "for one service.", sum, w->cap.cores_needed);
-	} else if (one->cap.cores_needed > ADVICE_TIER_PAYS_RATIO * sum) {
+	} else if (one->cap.cores_needed > pays * sum) {
 		buf_addf(&b, "The split saves cores: the two tiers need %.3g against %.3g for "
 			 "one service of %s.", sum, one->cap.cores_needed, one->label);
 	} else {
 		a->tiers_why = xasprintf("A split into a front tier of %s and a worker tier of %s "
 					 "does not pay: they would need %.3g cores (%.3g in front, "
 					 "%.3g for the workers), one service of %s needs %.3g (not "
-					 "more than %.1fx as many)%s%s%s; so one service.",
+					 "more than %.1fx as many%s)%s%s%s; so one service.",
 					 front.label, workers.label, sum, front.cap.cores_needed,
 					 workers.cap.cores_needed, one->label, one->cap.cores_needed,
-					 ADVICE_TIER_PAYS_RATIO, nhard ? ", and " : "",
+					 pays, front.rt == workers.rt ? "" : ", what a second runtime "
+					 "must save", nhard ? ", and " : "",
 					 nhard ? w->rt->name : "",
 					 nhard ? " has the libraries the work needs" : "");
 		tier_release(&front);

@@ -330,6 +330,11 @@ struct tier {
 
 /* A split pays when one service would need more than this times the tiers' cores. */
 #define ADVICE_TIER_PAYS_RATIO 1.2
+/*
+ * The same across two runtimes: a second runtime is a second toolchain, a
+ * second set of libraries and on-call knowledge, which the cores must pay for.
+ */
+#define ADVICE_TIER_PAYS_RATIO_POLYGLOT 1.5
 /* A worker tier for a hard need: runtimes whose ecosystem for it is at least this. */
 #define ADVICE_TIER_NEED_MIN 4
 /* A runtime lacks a need when its ecosystem for it is below this. */
