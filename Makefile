@@ -185,6 +185,8 @@ lint-md: $(BUILD)/advisor
 				-o $(BUILD)/lint/$$n.$${row#*=} || exit 1; \
 		done; \
 	done
+	@$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/chat-gateway-io.yaml \
+		--probes-from tests/fixtures/probes/replay.json -o $(BUILD)/lint/replay.md
 	@$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/websocket-dashboard-js.yaml --no-probes \
 		-o $(BUILD)/lint/diff-a.json && \
 	$(TEST_WRAP) $(BUILD)/advisor recommend tests/scenarios/enterprise-java-experts.yaml --no-probes \
@@ -197,7 +199,8 @@ lint-md: $(BUILD)/advisor
 # Every Mermaid chart parses as GitHub's renderer parses it: the mermaid
 # package (with jsdom for its DOM) from the npm registry into build/tools,
 # pinned, over the examples and every scenario's note with the example
-# probe cache (without probe figures a note has no chart).
+# probe cache (without probe figures a note has no chart), and a note with
+# a replay (tests/fixtures/probes/replay.json) for its rate chart.
 MERMAID_VERSION = 12.3.0
 JSDOM_VERSION = 26.1.0
 lint-mermaid: $(BUILD)/advisor
@@ -211,6 +214,8 @@ lint-mermaid: $(BUILD)/advisor
 		$(BUILD)/advisor recommend $$f --probes-from docs/examples/probes.json \
 			-o $(BUILD)/mermaid/$$(basename $$f .yaml).md || exit 1; \
 	done
+	@$(BUILD)/advisor recommend tests/scenarios/chat-gateway-io.yaml \
+		--probes-from tests/fixtures/probes/replay.json -o $(BUILD)/mermaid/replay.md
 	@node tests/lint/mermaid-parse.mjs build/tools/node_modules $(BUILD)/mermaid/*.md docs/examples/*.md
 
 # Every JSON document advisor writes validates against docs/schema/ (JSON
@@ -291,7 +296,8 @@ valgrind: deps
 		TEST_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no' \
 		check-nodeps
 
-bench: deps all $(BUILD)/bench/bench_rules $(BUILD)/bench/ref_spawn $(BUILD)/bench/bench_replay
+bench: deps all $(BUILD)/bench/bench_rules $(BUILD)/bench/ref_spawn $(BUILD)/bench/bench_replay \
+       $(BUILD)/bench/bench_calibration
 	@sh tests/bench/run.sh $(BUILD)/advisor
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libadvisor.a

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "capacity.h"
+#include "replay.h"
 #include "suggest.h"
 #include "util.h"
 #include "workload.h"
@@ -545,7 +546,8 @@ static void cap_inputs(const struct advice *a, const struct candidate *cd,
 	in->cr.gc_p99_ms = kb_runtime_gc(rt)->p99_pause_ms;
 	in->cm.shape = shape_of(m);
 	in->cm.speedup = k->speedup;
-	in->cm.handoff_us = 2 * k->overhead_us;		/* in and out */
+	/* in and out; a CPU factor replay measured holds the hand-offs already */
+	in->cm.handoff_us = k->replay_cells & REPLAY_CELL_CPU ? 0 : 2 * k->overhead_us;
 	in->cm.offload_share = in->cm.shape == CAP_OFFLOAD ? offload_share(p) : 0;
 	in->cm.worker_mb = m->def_worker_memory_mb;
 }
@@ -589,6 +591,125 @@ static void other_collector(const struct kb_runtime *rt, struct cap_inputs *in,
 	in->cr.gc_p99_ms = kb_runtime_gc(rt)->p99_pause_ms;
 }
 
+/* ---- replay ---------------------------------------------------------------- */
+
+/* What replay measured for runtime rt in model m (status measured), or NULL. */
+static const struct replay_candidate *replay_find(const struct advice *a,
+						  const struct kb_runtime *rt,
+						  const struct kb_model *m)
+{
+	for (size_t i = 0; a->replay && i < a->replay->ncands; i++) {
+		const struct replay_candidate *c = &a->replay->cands[i];
+
+		if (c->measured && c->runtime && c->model && strcmp(c->runtime, rt->id) == 0 &&
+		    strcmp(c->model, m->id) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static bool close_to(double x, double y)
+{
+	return fabs(x - y) <= 0.01 * fmax(fabs(x), fabs(y)) + 1e-9;
+}
+
+/*
+ * a->replay: the probe set's replay when it served this profile's request,
+ * the same CPU per request (the mean of its classes), I/O wait and p99
+ * budget; a replay run for another profile sizes nothing, and
+ * a->replay_why says so.
+ */
+static void replay_match(struct advice *a)
+{
+	const struct replay_set *rs = a->ps ? a->ps->replay : NULL;
+	const struct profile *p = a->p;
+	double cpu = 0, io = 0, share = 0, want_io = 0;
+	double budget = p->latency_p99_ms > 0 ? p->latency_p99_ms : 100;
+
+	a->replay = NULL;
+	a->replay_why[0] = '\0';
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->load.nclasses; i++) {
+		cpu += rs->load.classes[i].share * rs->load.classes[i].cpu_ms;
+		io += rs->load.classes[i].share * rs->load.classes[i].io_us / 1000.0;
+		share += rs->load.classes[i].share;
+	}
+	if (share > 0) {
+		cpu /= share;
+		io /= share;
+	}
+	if (cap_io_ms(p->cpu_ms_per_request, p->io_wait_fraction, &want_io, NULL) < 0)
+		want_io = 0;
+	if (!(cpu > 0) || !close_to(cpu, p->cpu_ms_per_request))
+		snprintf(a->replay_why, sizeof a->replay_why, "the replay in the probe figures served "
+			 "requests of %.3g ms of CPU, this profile's cost %.3g ms", cpu,
+			 p->cpu_ms_per_request);
+	else if (!close_to(io, fmin(want_io, 60000)) && fabs(io - want_io) > 0.002)
+		snprintf(a->replay_why, sizeof a->replay_why, "the replay in the probe figures waited "
+			 "%.3g ms on I/O per request, this profile %.3g ms", io, want_io);
+	else if (!close_to(rs->load.p99_budget_ms, budget))
+		snprintf(a->replay_why, sizeof a->replay_why, "the replay in the probe figures met a "
+			 "p99 budget of %g ms, this profile's is %g ms", rs->load.p99_budget_ms, budget);
+	else
+		a->replay = rs;
+}
+
+/* Is v more than 2x outside [lo, hi]? */
+static bool outside_twice(double v, double lo, double hi)
+{
+	return lo > 0 && hi > 0 && (v < lo / 2 || v > hi * 2);
+}
+
+/*
+ * Replay's figures for candidate cd into k (docs/method.md, "Measured by
+ * replay"): its CPU factor (unless the profile calibrates the runtime),
+ * its usable cores as the speed-up (for the shapes that use one) and its
+ * memory per connection; each flagged when more than 2x outside what the
+ * knowledge base says.  *sp and *mem are replaced where measured.
+ */
+static void replay_figures(const struct advice *a, const struct candidate *cd,
+			   const struct workload_factor *wf, struct capacity *k, double *sp,
+			   double *mem)
+{
+	const struct kb_model *m = cd->model;
+	const struct replay_candidate *rp = replay_find(a, cd->rt, m);
+	const struct kb_range *sr = &m->plausible[FIG_SPEEDUP];
+	const struct kb_range *mr = &m->plausible[FIG_TASK_MEMORY_KIB];
+
+	k->speedup_low = sr->set ? sr->lo : m->def_speedup;
+	k->speedup_high = sr->set ? sr->hi : m->def_speedup;
+	if (rp == NULL)
+		return;
+	k->replay = true;
+	if (wf->source != WL_CALIBRATION && isfinite(rp->cpu_factor) && rp->cpu_factor > 0) {
+		k->replay_factor = rp->cpu_factor;
+		k->cpu_factor = rp->cpu_factor;
+		k->replay_cells |= REPLAY_CELL_CPU;
+		if (outside_twice(rp->cpu_factor, wf->low, wf->high))
+			k->replay_flagged |= REPLAY_CELL_CPU;
+	}
+	if (shape_of(m) != CAP_SINGLE_LOOP && isfinite(rp->usable_cores) && rp->usable_cores > 0) {
+		k->replay_usable = rp->usable_cores;
+		*sp = rp->usable_cores;
+		k->replay_cells |= REPLAY_CELL_CORES;
+		if (outside_twice(rp->usable_cores, k->speedup_low, k->speedup_high))
+			k->replay_flagged |= REPLAY_CELL_CORES;
+	}
+	if (isfinite(rp->kib_per_connection) && rp->kib_per_connection >= 0) {
+		double lo = mr->set ? mr->lo : fmax(cd->use->task_memory_kib, m->def_task_memory_kib);
+		double hi = mr->set ? mr->hi : lo;
+
+		k->kib_low = lo;
+		k->kib_high = hi;
+		k->replay_kib = rp->kib_per_connection;
+		*mem = rp->kib_per_connection;
+		k->replay_cells |= REPLAY_CELL_MEMORY;
+		if (outside_twice(fmax(rp->kib_per_connection, 0.01), lo, hi))
+			k->replay_flagged |= REPLAY_CELL_MEMORY;
+	}
+}
+
 /* Size one candidate with the capacity model (capacity.h). */
 static void capacity_compute(const struct advice *a, struct candidate *cd)
 {
@@ -615,16 +736,24 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 	k->measured = a->ps != NULL && (m1 || !m->speedup_probe) && (m2 || !m->overhead_probe);
 	if (!figure_value(a, m, FIG_TASK_MEMORY_KIB, &mem))
 		mem = m->task_memory_probe ? m->def_task_memory_kib : 0;
-	k->task_memory_kib = fmax(cd->use->task_memory_kib, mem);
 	/* The CPU factor comes from explicit profile data only, never the description. */
 	workload_cpu_factor(p, a->kb, rt, &wf);
 	k->cpu_factor = wf.typical;
+	k->knowledge_factor = wf.typical;
 	k->cpu_factor_low = wf.low;
 	k->cpu_factor_high = wf.high;
 	k->cpu_source = wf.source;
 	snprintf(k->cpu_why, sizeof k->cpu_why, "%s", wf.why);
 	k->gc_collector = kb_runtime_gc(rt)->collector;
-	k->cpu_factor *= cpu_factor_scale(a, rt);	/* what-if hook (sensitivity) */
+	/* Measured by replay, where it was: the figures replace the estimates. */
+	replay_figures(a, cd, &wf, k, &sp, &mem);
+	if (k->replay_cells & REPLAY_CELL_MEMORY)
+		k->task_memory_kib = mem;
+	else
+		k->task_memory_kib = fmax(cd->use->task_memory_kib, mem);
+	/* What-if hook (sensitivity): it moves estimated factors only. */
+	if (!(k->replay_cells & REPLAY_CELL_CPU))
+		k->cpu_factor *= cpu_factor_scale(a, rt);
 	k->speedup = sp;
 	k->overhead_us = ov;
 	cap_inputs(a, cd, k, &in);
@@ -670,9 +799,58 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 			 kb_runtime_gc(rt)->collector);
 	}
 	limit_text(&r, p, k);
-	/* The same sizing at the ends of the factor's range (docs/method.md). */
-	k->cores_needed_low = cores_at_factor(&in, wf.low);
-	k->cores_needed_high = cores_at_factor(&in, wf.high);
+	/*
+	 * The same sizing at the ends of the factor's range (docs/method.md);
+	 * a measured factor has no range: both ends are the measured sizing.
+	 */
+	if (k->replay_cells & REPLAY_CELL_CPU) {
+		k->cores_needed_low = k->cores_needed_high = r.feasible ? r.cores_needed : 0;
+	} else {
+		k->cores_needed_low = cores_at_factor(&in, wf.low);
+		k->cores_needed_high = cores_at_factor(&in, wf.high);
+	}
+}
+
+double advice_max_rps(const struct advice *a, const struct candidate *c)
+{
+	const struct capacity *k = &c->cap;
+	struct cap_inputs in;
+	double lo = 0, hi = 1, budget = a->p->latency_p99_ms;
+
+	cap_inputs(a, c, k, &in);
+	for (size_t g = 0; g < c->rt->ngcs; g++)
+		if (k->gc_collector && strcmp(c->rt->gcs[g].collector, k->gc_collector) == 0)
+			in.cr.gc_p99_ms = c->rt->gcs[g].p99_pause_ms;
+	in.ld.concurrency = 0;
+	in.ld.memory_limit_mb = 0;
+	in.ld.cost_per_core_month = 0;
+	in.ld.cores_per_instance = (int)a->dv.machine_cores;
+	in.ld.target_utilisation = 0.99;
+	for (int grow = 0, ok = 1; ok && grow < 40; grow++) {
+		struct cap_result r;
+		const char *why = NULL;
+
+		in.ld.rps = hi;
+		ok = cap_size(&in.ld, &in.cr, &in.cm, &r, &why) == 0 && r.feasible &&
+		     r.instances == 1 && !(budget > 0 && r.p99_ms > budget);
+		if (ok) {
+			lo = hi;
+			hi *= 2;
+		}
+	}
+	for (int i = 0; i < 60 && hi - lo > 1e-6 * hi; i++) {
+		struct cap_result r;
+		const char *why = NULL;
+		double mid = (lo + hi) / 2;
+
+		in.ld.rps = mid;
+		if (cap_size(&in.ld, &in.cr, &in.cm, &r, &why) == 0 && r.feasible &&
+		    r.instances == 1 && !(budget > 0 && r.p99_ms > budget))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /*
@@ -1104,6 +1282,7 @@ static int whatif_run(const struct advice *a, const struct profile *p, struct di
 	w.ps = a->ps;
 	w.kb = a->kb;
 	w.rs = a->rs;
+	w.replay = a->replay;
 	w.whatif_probe = a->whatif_probe;
 	w.whatif_value = a->whatif_value;
 	w.cpu_factor_scale = a->cpu_factor_scale;
@@ -1253,9 +1432,12 @@ static int factor_ends(struct advice *a, struct diags *d, size_t *cap)
 		struct workload_factor f;
 		double used = 0;
 
-		/* The factor the capacity tables show: what the ends scale. */
+		/*
+		 * The factor the capacity tables show: what the ends scale.  A
+		 * factor replay measured has no range: only estimated ones move.
+		 */
 		for (size_t c = 0; c < a->ncands && !(used > 0); c++)
-			if (a->cands[c].rt == rt)
+			if (a->cands[c].rt == rt && !(a->cands[c].cap.replay_cells & REPLAY_CELL_CPU))
 				used = a->cands[c].cap.cpu_factor;
 		if (!(used > 0))
 			continue;
@@ -1595,6 +1777,7 @@ static int size_tier(const struct advice *a, const struct tier_profile *tp, enum
 	w.ps = a->ps;
 	w.kb = a->kb;
 	w.rs = a->rs;
+	w.replay = a->replay;
 	build_candidates(&w);
 	if (w.ncands)
 		rc = run_core(&w, false, false, d);
@@ -2043,6 +2226,7 @@ static void add_chart(struct advice *a, size_t *cap, const char *title, const ch
 		if (!(v > 0) || v < lo || v >= hi)
 			continue;
 		bar = XPUSH(c.bars, c.nbars, capb);
+		memset(bar, 0, sizeof *bar);
 		bar->name = r->name;
 		bar->median = r->st.median * s;
 		bar->min = r->st.min * s;
@@ -2058,6 +2242,59 @@ static void add_chart(struct advice *a, size_t *cap, const char *title, const ch
 static double speedup_of(const struct probe_result *r)
 {
 	return strcmp(r->unit, "x") == 0 ? r->st.median : 0;
+}
+
+/*
+ * Replay's chart: the maximum rate of every candidate it measured, in
+ * manifest order, split (rarely) so that no chart holds rates more than
+ * ADVICE_CHART_SPAN apart.
+ */
+static void replay_charts(struct advice *a, size_t *cap)
+{
+	const struct replay_set *rs = a->ps->replay;
+	double top = 0, floor_;
+	int ngroups = 1;
+
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->ncands; i++)
+		if (rs->cands[i].measured && rs->cands[i].max_rps > 0)
+			top = fmax(top, rs->cands[i].max_rps);
+	if (!(top > 0))
+		return;
+	floor_ = top / ADVICE_CHART_SPAN;
+	for (size_t i = 0; i < rs->ncands; i++)
+		if (rs->cands[i].measured && rs->cands[i].max_rps > 0 &&
+		    rs->cands[i].max_rps < floor_)
+			ngroups = 2;
+	for (int g = 0; g < ngroups; g++) {
+		struct chart c = { .unit = "req/s", .unit_words = "requests per second",
+				   .replay = true };
+		size_t capb = 0;
+
+		if (ngroups > 1)
+			snprintf(c.title, sizeof c.title, "Max rate, p99 within budget, %d of 2", g + 1);
+		else
+			snprintf(c.title, sizeof c.title, "Max rate, p99 within budget");
+		for (size_t i = 0; i < rs->ncands; i++) {
+			const struct replay_candidate *rc = &rs->cands[i];
+			struct chart_bar *bar;
+
+			if (!rc->measured || !(rc->max_rps > 0) || (rc->max_rps < floor_) != (g == 1))
+				continue;
+			bar = XPUSH(c.bars, c.nbars, capb);
+			memset(bar, 0, sizeof *bar);
+			snprintf(bar->label, sizeof bar->label, "%s/%s", rc->runtime, rc->model);
+			bar->median = bar->min = bar->max = rc->max_rps;
+			bar->p99 = isfinite(rc->p99_ms) ? rc->p99_ms : 0;
+		}
+		for (size_t i = 0; i < c.nbars; i++)
+			c.bars[i].name = c.bars[i].label;
+		if (c.nbars)
+			*XPUSH(a->charts, a->ncharts, *cap) = c;
+		else
+			free(c.bars);
+	}
 }
 
 /*
@@ -2103,6 +2340,7 @@ static void charts(struct advice *a)
 	}
 	free(us);
 	add_chart(a, &cap, "Speed-up on all cores", "x", "x", 0, INFINITY, 1, speedup_of);
+	replay_charts(a, &cap);
 }
 
 static int decision_cmp(const void *x, const void *y)
@@ -2403,6 +2641,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 		ar->because = p->accept[i].because;
 		ar->would_fire = false;
 	}
+	replay_match(a);
 	build_candidates(a);
 	if (a->ncands == 0) {
 		diag_error(d, p->file, "no candidate is left once the excluded runtimes are removed");

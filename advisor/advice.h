@@ -46,7 +46,8 @@ struct capacity {
 	double usable_cores;	/* per instance, after the speed-up */
 	double overhead_us;	/* dispatch cost per hand-off */
 	double cpu_factor;	/* typical factor on the profile's work (workload.h) */
-	double cpu_factor_low, cpu_factor_high;	/* the ends of its range */
+	double cpu_factor_low, cpu_factor_high;	/* the ends of its knowledge range */
+	double knowledge_factor;	/* the typical factor of knowledge or calibration */
 	enum workload_source cpu_source;	/* knowledge, legacy or calibration */
 	char cpu_why[256];	/* where the factor came from, in words */
 	double cores_needed_low;	/* cores_needed at the low and high factor; */
@@ -76,6 +77,27 @@ struct capacity {
 	double cores_ratio;	/* cores_needed / the leanest feasible candidate's; 0: infeasible */
 	double cores_over_best;	/* cores_needed minus the leanest feasible candidate's */
 	char gate_reason[200];	/* why not eligible; "" when eligible */
+	/*
+	 * Replay (docs/method.md, "Measured by replay"): replay is true when
+	 * this runtime and model were measured serving the profile's request
+	 * (basis "measured"); cells says which figures replay gave, flagged
+	 * which of them lie more than 2x outside the knowledge range.
+	 */
+	bool replay;
+	unsigned replay_cells;		/* REPLAY_CELL_* */
+	unsigned replay_flagged;	/* REPLAY_CELL_* */
+	double replay_factor;		/* as measured; 0: none */
+	double replay_usable;		/* usable cores as measured; 0: none */
+	double replay_kib;		/* KiB per connection as measured; 0: none */
+	double speedup_low, speedup_high;	/* the knowledge's plausible speed-ups; 0: none */
+	double kib_low, kib_high;	/* the knowledge's memory per request, KiB */
+};
+
+/* The figures replay can give a candidate's capacity. */
+enum {
+	REPLAY_CELL_CPU = 1,		/* the CPU factor */
+	REPLAY_CELL_CORES = 2,		/* usable cores: the speed-up */
+	REPLAY_CELL_MEMORY = 4,		/* memory per connection */
 };
 
 struct candidate {
@@ -165,9 +187,11 @@ enum probe_origin {
 
 /* One bar of a chart: a probe's figures in the chart's unit. */
 struct chart_bar {
-	const char *name;	/* the probe's name */
+	const char *name;	/* the probe's name; a replay chart's points at label */
 	double median, min, max;
 	bool noisy;
+	double p99;		/* replay charts: p99 ms at 80 % of the rate; else 0 */
+	char label[48];		/* replay charts: "runtime/model" */
 };
 
 /*
@@ -181,6 +205,12 @@ struct chart {
 	const char *unit_words;	/* "microseconds", "x" */
 	struct chart_bar *bars;
 	size_t nbars;
+	/*
+	 * Replay's chart: the highest rate of each candidate it measured
+	 * whose p99 met the budget (median = min = max), with its p99 at 80 %
+	 * of that rate; drawn after the replay table.
+	 */
+	bool replay;
 };
 
 /*
@@ -390,6 +420,13 @@ struct advice {
 	const char *whatif_probe;
 	double whatif_value;
 	const double *cpu_factor_scale;
+	/*
+	 * The replay whose figures capacity uses: ps->replay when it served
+	 * this profile's request (its CPU per request and p99 budget), else
+	 * NULL, and replay_why says why a replay in the probe set is not used.
+	 */
+	const struct replay_set *replay;
+	char replay_why[200];
 	/* Team: the best candidate in the team's strongest language. */
 	long team_best;			/* index, or -1 */
 	/* The leanest feasible candidate (ranked index), or -1 when none is feasible. */
@@ -420,6 +457,15 @@ void advice_release(struct advice *a);
  */
 int advise(struct advice *a, const struct profile *p, const struct probe_set *ps,
 	   const struct kb *kb, const struct ruleset *rs, bool explain, struct diags *d);
+
+/*
+ * The highest rate one instance of candidate c's shape on the probe
+ * machine's cores serves with its p99 within the profile's budget,
+ * according to the capacity model with the figures c was sized with (no
+ * utilisation target, no memory limit): what replay's max_rps measures,
+ * for the calibration lines of `make bench`.  0 when no rate meets it.
+ */
+double advice_max_rps(const struct advice *a, const struct candidate *c);
 
 /* Every rule named in the profile's accept list exists; errors at their place. */
 int advice_check_accept(const struct profile *p, const struct ruleset *rs, struct diags *d);

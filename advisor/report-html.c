@@ -74,7 +74,7 @@ static void svg_chart(struct buf *b, const struct chart *c)
 		max = 1;
 	buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 		 "width=\"%d\" height=\"%zu\" font-size=\"12\" font-family=\"sans-serif\">"
-		 "<title>", left + width + 70, c->nbars * (bar_h + 6) + 10);
+		 "<title>", left + width + (c->replay ? 150 : 70), c->nbars * (bar_h + 6) + 10);
 	html_escape(b, buf_str(&title));
 	buf_adds(b, "</title>");
 	for (size_t i = 0; i < c->nbars; i++) {
@@ -88,14 +88,23 @@ static void svg_chart(struct buf *b, const struct chart *c)
 			 "fill=\"%s\"/>", left, y, fmax(xm, 1), bar_h, r->noisy ? "#d4a72c" : "#4c8eda");
 		buf_addf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#1f2328\"/>",
 			 left + x0, left + x1, y + bar_h / 2, y + bar_h / 2);
-		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.3g</text>", left + fmax(xm, x1) + 4, y + 13,
-			 r->median);
+		/* Whole numbers from 100 up: "1002", never "1e+03". */
+		buf_addf(b, "<text x=\"%.1f\" y=\"%d\">%.*g", left + fmax(xm, x1) + 4, y + 13,
+			 r->median >= 100 && r->median < 1e15 ? 15 : 3,
+			 r->median >= 100 && r->median < 1e15 ? round(r->median) : r->median);
+		if (c->replay && r->p99 > 0)
+			buf_addf(b, ", p99 %.3g ms", r->p99);
+		buf_adds(b, "</text>");
 		y += bar_h + 6;
 	}
 	buf_adds(b, "</svg><figcaption>");
 	html_escape(b, buf_str(&title));
-	buf_adds(b, ": bar at the median, line from min to max; amber bars were measured on a "
-		 "busy machine.</figcaption></figure>\n");
+	if (c->replay)
+		buf_adds(b, ": the highest rate whose p99 met the budget, and the p99 at 80 % of "
+			 "it.</figcaption></figure>\n");
+	else
+		buf_adds(b, ": bar at the median, line from min to max; amber bars were measured on "
+			 "a busy machine.</figcaption></figure>\n");
 	buf_release(&title);
 }
 

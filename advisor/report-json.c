@@ -134,6 +134,20 @@ static json_t *cand_ref(const struct candidate *c)
 			 "label", c->label, "total", num(c->total, 2));
 }
 
+/* The capacity figures replay gave (REPLAY_CELL_*), by their JSON names. */
+static json_t *replay_cells_json(unsigned cells)
+{
+	json_t *v = json_array();
+
+	if (cells & REPLAY_CELL_CPU)
+		json_array_append_new(v, json_string("cpu_factor"));
+	if (cells & REPLAY_CELL_CORES)
+		json_array_append_new(v, json_string("usable_cores"));
+	if (cells & REPLAY_CELL_MEMORY)
+		json_array_append_new(v, json_string("task_memory_kib"));
+	return v;
+}
+
 static json_t *capacity_json(const struct candidate *c)
 {
 	const struct capacity *k = &c->cap;
@@ -147,7 +161,8 @@ static json_t *capacity_json(const struct candidate *c)
 	json_object_set_new(o, "cpu_factor", num(k->cpu_factor, 3));
 	json_object_set_new(o, "cpu_factor_range", json_pack("[o, o]", num(k->cpu_factor_low, 3),
 							     num(k->cpu_factor_high, 3)));
-	json_object_set_new(o, "cpu_factor_source", json_string(workload_source_name(k->cpu_source)));
+	json_object_set_new(o, "cpu_factor_source", json_string(k->replay_cells & REPLAY_CELL_CPU ?
+								 "replay" : workload_source_name(k->cpu_source)));
 	json_object_set_new(o, "service_ms", num(k->service_ms, 3));
 	json_object_set_new(o, "rps_per_instance", num(k->rps_per_instance, 1));
 	json_object_set_new(o, "utilisation", num(k->utilisation, 3));
@@ -172,7 +187,9 @@ static json_t *capacity_json(const struct candidate *c)
 	if (k->hol_ms > 0)
 		json_object_set_new(o, "head_of_line_ms", num(k->hol_ms, 2));
 	json_object_set_new(o, "feasible", json_boolean(k->feasible));
-	json_object_set_new(o, "basis", json_string(k->measured ? "measured" : "estimated"));
+	json_object_set_new(o, "basis", json_string(k->replay ? "measured" : "estimated"));
+	json_object_set_new(o, "measured_cells", replay_cells_json(k->replay_cells));
+	json_object_set_new(o, "flagged_cells", replay_cells_json(k->replay_flagged));
 	json_object_set_new(o, "shape", json_string(k->shape));
 	json_object_set_new(o, "eligible", json_boolean(k->eligible));
 	json_object_set_new(o, "gate_reason", json_string(k->gate_reason));

@@ -17,6 +17,7 @@
 
 #include "datadir.h"
 #include "md.h"
+#include "replay.h"
 #include "report-internal.h"
 #include "util.h"
 #include "xalloc.h"
@@ -391,6 +392,79 @@ static void section_ranking(struct buf *b, const struct advice *a)
 	buf_release(&t);
 }
 
+/* One figure replay gave a capacity: "CPU factor 4.45 (knowledge 2-10, flagged)". */
+static void replay_cell(struct buf *t, const char *what, double v, const char *unit, double lo,
+			double hi, bool flagged, const char **sep)
+{
+	buf_addf(t, "%s%s ", *sep, what);
+	md_num(t, v);
+	buf_adds(t, unit);
+	if (flagged) {
+		buf_adds(t, " (flagged: more than 2x from the knowledge's ");
+		md_num(t, lo);
+		if (hi > lo) {
+			buf_adds(t, "\u2013");
+			md_num(t, hi);
+		}
+		buf_adds(t, ")");
+	}
+	*sep = ", ";
+}
+
+/*
+ * Which capacity cells replay measured, per candidate, and the figures
+ * more than 2x outside the knowledge range, shown and flagged; or why a
+ * replay in the probe figures sizes nothing.
+ */
+static void replay_cells(struct buf *b, const struct advice *a)
+{
+	struct buf t = BUF_INIT;
+	size_t n = 0;
+
+	if (a->ps == NULL || a->ps->replay == NULL)
+		return;
+	if (a->replay == NULL) {
+		buf_addf(&t, "The replay in the probe figures sizes nothing: %s.", a->replay_why);
+		buf_addc(b, '\n');
+		md_wrap(b, "", "", buf_str(&t));
+		buf_release(&t);
+		return;
+	}
+	for (size_t i = 0; i < a->ncands; i++)
+		n += a->cands[i].cap.replay_cells != 0;
+	buf_addc(b, '\n');
+	if (n == 0) {
+		md_wrap(b, "", "", "Replay measured none of these candidates: every capacity is "
+			"estimated from the knowledge base and the probes.");
+		return;
+	}
+	md_wrap(b, "", "", "Measured by replay on this machine, in place of the estimates "
+		"(capacity basis measured; docs/method.md, \"Measured by replay\"); the others are "
+		"estimated:");
+	buf_addc(b, '\n');
+	for (size_t i = 0; i < a->ncands; i++) {
+		const struct capacity *k = &a->cands[i].cap;
+		const char *sep = "";
+
+		if (k->replay_cells == 0)
+			continue;
+		buf_reset(&t);
+		buf_addf(&t, "`%s/%s`: ", a->cands[i].rt->id, a->cands[i].model->id);
+		if (k->replay_cells & REPLAY_CELL_CPU)
+			replay_cell(&t, "CPU factor", k->replay_factor, "", k->cpu_factor_low,
+				    k->cpu_factor_high, k->replay_flagged & REPLAY_CELL_CPU, &sep);
+		if (k->replay_cells & REPLAY_CELL_CORES)
+			replay_cell(&t, "usable cores", k->replay_usable, "", k->speedup_low,
+				    k->speedup_high, k->replay_flagged & REPLAY_CELL_CORES, &sep);
+		if (k->replay_cells & REPLAY_CELL_MEMORY)
+			replay_cell(&t, "memory per connection", k->replay_kib, " KiB", k->kib_low, k->kib_high,
+				    k->replay_flagged & REPLAY_CELL_MEMORY, &sep);
+		buf_adds(&t, ".");
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	buf_release(&t);
+}
+
 /*
  * The CPU factor of each runtime on this work, with its range and where it
  * came from: the figures every capacity above rests on.
@@ -426,7 +500,7 @@ static void cpu_factors(struct buf *b, const struct advice *a)
 		if (k == NULL)
 			continue;
 		buf_addf(b, "| `%s` | ", rt->id);
-		md_num(b, k->cpu_factor);
+		md_num(b, k->knowledge_factor);
 		buf_adds(b, " | ");
 		if (k->cpu_factor_high > k->cpu_factor_low) {
 			md_num(b, k->cpu_factor_low);
@@ -440,6 +514,7 @@ static void cpu_factors(struct buf *b, const struct advice *a)
 					 : "knowledge, by class");
 	}
 	buf_release(&t);
+	replay_cells(b, a);
 }
 
 static void doc_decision(struct report_doc *doc, struct buf *b, const struct advice *a);
@@ -596,7 +671,8 @@ static void section_capacity(struct buf *b, const struct advice *a, struct repor
 			buf_adds(&t, "; ");
 		}
 		md_text(&t, c->cap.limit);
-		buf_addf(&t, "; %s figures.", c->cap.measured ? "measured" : "default");
+		buf_addf(&t, "; %s figures.", c->cap.replay ? "replay-measured" :
+			 c->cap.measured ? "measured" : "default");
 		if (c->cap.feasible && c->cap.cores_needed_low > 0 && c->cap.cores_needed_high > 0 &&
 		    c->cap.cores_needed_high > c->cap.cores_needed_low) {
 			buf_adds(&t, " Across its CPU factor's range it needs ");
@@ -765,16 +841,24 @@ static void mermaid_decision(struct buf *b, const struct decision_chart *dc)
 	}
 }
 
-/* End the text part in b and add the model's charts after it. */
-static void doc_charts(struct report_doc *doc, struct buf *b, const struct advice *a)
+/*
+ * End the text part in b and add the model's charts after it: the probe
+ * figures' charts, or replay's (chart.replay).
+ */
+static void doc_charts(struct report_doc *doc, struct buf *b, const struct advice *a, bool replay)
 {
 	struct report_part *p;
+	size_t n = 0;
 
-	if (a->ncharts == 0)
+	for (size_t i = 0; i < a->ncharts; i++)
+		n += a->charts[i].replay == replay;
+	if (n == 0)
 		return;
 	p = XPUSH(doc->v, doc->n, doc->cap);
 	*p = (struct report_part){ .text = buf_detach(b) };
 	for (size_t i = 0; i < a->ncharts; i++) {
+		if (a->charts[i].replay != replay)
+			continue;
 		p = XPUSH(doc->v, doc->n, doc->cap);
 		*p = (struct report_part){ .chart = &a->charts[i] };
 	}
@@ -837,6 +921,127 @@ static void figures_used(struct buf *b, const struct advice *a)
 	md_pool_release(&mp);
 }
 
+/* A figure of replay's tables: a number, or an em dash when not measured. */
+static void replay_num(struct buf *b, double x)
+{
+	if (isfinite(x))
+		md_num(b, x);
+	else
+		buf_adds(b, "\u2014");
+}
+
+/* The version in a runtime's banner: "go version go1.22.2 linux/amd64" -> 1.22.2. */
+static void replay_version(struct buf *b, const char *v)
+{
+	size_t n;
+
+	while (v && *v && (*v < '0' || *v > '9'))
+		v++;
+	n = v ? strspn(v, "0123456789.") : 0;
+	while (n > 0 && v[n - 1] == '.')
+		n--;
+	if (n == 0)
+		buf_adds(b, "\u2014");
+	else
+		buf_addf(b, "%.*s", (int)(n > 20 ? 20 : n), v);
+}
+
+/*
+ * Replay (docs/probes.md, "Replay"): what each candidate measured serving
+ * the profile's request, in two tables (the load, then the runtime and
+ * memory), the reasons of those skipped, and the chart of the rates.
+ */
+static void section_replay(struct buf *b, const struct advice *a, struct report_doc *doc)
+{
+	const struct replay_set *rs = a->ps->replay;
+	const struct replay_load *l = &rs->load;
+	struct buf t = BUF_INIT;
+	struct md_pool mp = MD_POOL_INIT;
+
+	buf_adds(b, "\n### Replay\n\n");
+	buf_adds(&t, "The profile's request served by each installed runtime and model over "
+		 "loopback, under open-loop load (docs/probes.md, \"Replay\"): ");
+	buf_addf(&t, "%d keep-alive connections, a p99 budget of ", l->connections);
+	md_num(&t, l->p99_budget_ms);
+	buf_adds(&t, " ms; one request costs ");
+	md_num(&t, l->yardstick_ms);
+	buf_adds(&t, " ms of CPU in the C yardstick. Taken in ");
+	md_num(&t, rs->elapsed_s);
+	buf_adds(&t, " s of a ");
+	md_num(&t, rs->budget_s);
+	buf_adds(&t, " s budget. ");
+	if (a->replay)
+		buf_adds(&t, "Capacity uses these figures where they were measured (docs/method.md, "
+			 "\"Measured by replay\").");
+	else
+		buf_addf(&t, "They size nothing: %s.", md_esc(&mp, a->replay_why));
+	md_wrap(b, "", "", buf_str(&t));
+	buf_adds(b, "\n| candidate | CPU ms | factor | cores | max req/s | p50 ms | p99 ms |\n"
+		    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+	for (size_t i = 0; i < rs->ncands; i++) {
+		const struct replay_candidate *c = &rs->cands[i];
+
+		buf_adds(b, "| ");
+		buf_reset(&t);
+		buf_addf(&t, "%s/%s", c->runtime, c->model);
+		md_code(b, buf_str(&t));
+		buf_adds(b, " | ");
+		replay_num(b, c->cpu_ms_per_request);
+		buf_adds(b, " | ");
+		replay_num(b, c->cpu_factor);
+		buf_adds(b, " | ");
+		replay_num(b, c->usable_cores);
+		buf_adds(b, " | ");
+		replay_num(b, c->max_rps);
+		buf_adds(b, " | ");
+		replay_num(b, c->p50_ms);
+		buf_adds(b, " | ");
+		replay_num(b, c->p99_ms);
+		buf_adds(b, " |\n");
+	}
+	buf_adds(b, "\n| candidate | status | version | RSS MB | KiB/conn |\n"
+		    "| --- | --- | --- | ---: | ---: |\n");
+	for (size_t i = 0; i < rs->ncands; i++) {
+		const struct replay_candidate *c = &rs->cands[i];
+
+		buf_reset(&t);
+		buf_addf(&t, "%s/%s", c->runtime, c->model);
+		buf_adds(b, "| ");
+		md_code(b, buf_str(&t));
+		buf_addf(b, " | %s | ", c->measured ? "measured" : "skipped");
+		replay_version(b, c->runtime_version);
+		buf_adds(b, " | ");
+		replay_num(b, c->rss_base_mb);
+		buf_adds(b, " | ");
+		replay_num(b, c->kib_per_connection);
+		buf_adds(b, " |\n");
+	}
+	buf_addc(b, '\n');
+	md_wrap(b, "", "", "CPU ms is the CPU time of the server's whole process tree per request; "
+		"factor, that over the yardstick's; cores, the maximum rate on every allowed CPU "
+		"over the rate on one; max req/s, the highest rate whose p99 met the budget; p50 "
+		"and p99 at 80 % of it; RSS MB at rest; KiB/conn for each idle keep-alive "
+		"connection held. \u2014: not measured.");
+	for (size_t i = 0, n = 0; i < rs->ncands; i++) {
+		const struct replay_candidate *c = &rs->cands[i];
+		const char *id;
+
+		if (c->reason == NULL || *c->reason == '\0')
+			continue;
+		if (n++ == 0)
+			buf_addc(b, '\n');
+		buf_reset(&t);
+		buf_addf(&t, "%s/%s", c->runtime, c->model);
+		id = md_esc_code(&mp, buf_str(&t));
+		buf_reset(&t);
+		buf_addf(&t, "%s: %s%s.", id, c->measured ? "" : "skipped: ", md_esc(&mp, c->reason));
+		md_wrap(b, "- ", "  ", buf_str(&t));
+	}
+	doc_charts(doc, b, a, true);
+	buf_release(&t);
+	md_pool_release(&mp);
+}
+
 static void section_measured(struct buf *b, const struct advice *a, struct report_doc *doc)
 {
 	const struct probe_set *ps = a->ps;
@@ -895,7 +1100,7 @@ static void section_measured(struct buf *b, const struct advice *a, struct repor
 	if (noisy)
 		md_wrap(b, "", "", "\\* taken while other work used the CPU.");
 	figures_used(b, a);
-	doc_charts(doc, b, a);
+	doc_charts(doc, b, a, false);
 	if (ps->nskipped) {
 		buf_adds(b, "\nNot measured:\n\n");
 		for (size_t i = 0; i < ps->nskipped; i++) {
@@ -907,6 +1112,8 @@ static void section_measured(struct buf *b, const struct advice *a, struct repor
 	}
 	buf_release(&t);
 	md_pool_release(&mp);
+	if (ps->replay)
+		section_replay(b, a, doc);
 }
 
 static void quote_section(struct buf *b, const char *file, const struct kb_section *s,

@@ -59,6 +59,13 @@ extern const size_t probe_gil_count;
 extern const struct probe_def probe_runtime_table[];
 extern const size_t probe_runtime_count;
 
+/*
+ * Resolve python3 (a shim, perhaps) to the real interpreter and time its
+ * start-up, once, in the suite's parent before the probes' slots begin;
+ * the runtime probes that run Python use both.
+ */
+void probe_runtime_prepare(void);
+
 /* Monotonic time in seconds. */
 double probe_now(void);
 

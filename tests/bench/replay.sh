@@ -66,4 +66,33 @@ bench_replay() {
 	echo "fidelity replay.max_rps ours=$o wrk=$w ratio=$ratio (closed loop, $conns connections, ${secs} s x$rounds each in turn, same stub server, wrk -t 1; ratio: median of the pairs)"
 	awk -v r="$ratio" 'BEGIN { exit !(r >= 0.8 && r <= 1.25) }' ||
 		echo "    outside the 0.8..1.25 target"
+	bench_replay_calibration
+}
+
+# The capacity model against replay (docs/method.md, "Measured by replay"):
+# replay run now on a profile, then for each candidate it measured the
+# capacity model's maximum rate per instance at the p99 budget on this
+# machine's cores, computed without the replay (knowledge and microprobes
+# only), beside the rate replay measured:
+#   calibration RUNTIME/MODEL predicted=RPS measured=RPS ratio=P/M
+#   calibration error n=N median=X worst=Y (...)
+# CALIBRATION_PROFILES and CALIBRATION_BUDGET override the defaults.
+bench_replay_calibration() {
+	root=$(cd "$here/../.." && pwd)
+	bin=$(dirname "$ADVISOR")/bench/bench_calibration
+	budget=${CALIBRATION_BUDGET:-60}
+	profiles=${CALIBRATION_PROFILES:-"$root/tests/scenarios/chat-gateway-io.yaml $root/tests/fixtures/replay/cpu.yaml"}
+	if [ ! -x "$bin" ]; then
+		echo "calibration: $bin is not built (make bench builds it)"
+		return 1
+	fi
+	for prof in $profiles; do
+		name=$(basename "$prof" .yaml)
+		echo "calibration profile $name (replay --budget $budget)"
+		if ! "$ADVISOR" probe --replay "$prof" --budget "$budget" -q -o "$work/cal-$name.json"; then
+			echo "calibration $name: probe --replay failed"
+			continue
+		fi
+		"$bin" "$root" "$prof" "$work/cal-$name.json" || echo "calibration $name: failed"
+	done
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "replay.h"
 #include "report.h"
 #include "xalloc.h"
 
@@ -755,6 +756,97 @@ static void test_advice_noisy_figure_not_used(void **state)
 	probe_set_release(&ps);
 }
 
+/* A replay of chat_profile's request in ps: node/process-pool and python/gil-threads. */
+static void add_replay(struct probe_set *ps, double node_factor, double budget)
+{
+	struct replay_set *rs = xcalloc(1, sizeof *rs);
+	struct replay_candidate *c;
+
+	replay_set_init(rs);
+	rs->load.nclasses = 1;
+	rs->load.classes[0].share = 1;
+	rs->load.classes[0].cpu_ms = 1.2;
+	rs->load.classes[0].io_us = 10800;	/* 1.2 x 0.9 / 0.1 ms */
+	rs->load.p99_budget_ms = budget;
+	rs->load.yardstick_ms = 1.2;
+	c = replay_set_add(rs);
+	c->runtime = xstrdup("node");
+	c->model = xstrdup("process-pool");
+	c->measured = true;
+	c->cpu_factor = node_factor;
+	c->usable_cores = 1.7;
+	c->max_rps = 1500;
+	c->kib_per_connection = 40;
+	c = replay_set_add(rs);
+	c->runtime = xstrdup("python");
+	c->model = xstrdup("gil-threads");
+	c->measured = false;
+	c->reason = xstrdup("python3 not found on PATH");
+	ps->replay = rs;
+}
+
+/*
+ * Replay's figures size the candidates it measured (basis measured), the
+ * others stay estimated; a figure far outside the knowledge range is used
+ * and flagged; a replay of another request sizes nothing.
+ */
+static void test_advice_replay_figures(void **state)
+{
+	struct world *w = *state;
+	struct probe_set ps;
+	const struct candidate *c;
+	char *md;
+
+	load_probes(w, &ps, "quiet");
+	add_replay(&ps, 2.5, 200);
+	run_probes(w, chat_profile, &ps);
+	assert_non_null(w->a.replay);
+	c = find(&w->a, "node", "process-pool");
+	assert_true(c->cap.replay);
+	assert_true(c->cap.cpu_factor == 2.5);
+	assert_true(c->cap.speedup == 1.7);
+	assert_true(c->cap.task_memory_kib == 40);
+	assert_int_equal(c->cap.replay_cells,
+			 REPLAY_CELL_CPU | REPLAY_CELL_CORES | REPLAY_CELL_MEMORY);
+	assert_int_equal(c->cap.replay_flagged & REPLAY_CELL_CPU, 0);
+	assert_true(c->cap.cores_needed_low == c->cap.cores_needed_high);
+	assert_true(advice_max_rps(&w->a, c) > 0);
+	c = find(&w->a, "node", "event-loop");
+	assert_false(c->cap.replay);
+	assert_true(c->cap.cpu_factor == c->cap.knowledge_factor);
+	assert_false(find(&w->a, "python", "gil-threads")->cap.replay);
+	md = markdown(&w->a);
+	assert_non_null(strstr(md, "### Replay"));
+	assert_non_null(strstr(md, "- `node/process-pool`: CPU factor 2.50, usable cores 1.70"));
+	assert_non_null(strstr(md, "`python/gil-threads`: skipped: python3 not found on PATH."));
+	free(md);
+
+	/* far outside the knowledge range: used, and flagged */
+	replay_set_release(ps.replay);
+	free(ps.replay);
+	add_replay(&ps, 40, 200);
+	run_probes(w, chat_profile, &ps);
+	c = find(&w->a, "node", "process-pool");
+	assert_true(c->cap.cpu_factor == 40);
+	assert_true(c->cap.replay_flagged & REPLAY_CELL_CPU);
+	md = markdown(&w->a);
+	assert_non_null(strstr(md, "CPU factor 40 (flagged: more than 2x from the knowledge's"));
+	free(md);
+
+	/* another profile's replay: estimated, and the note says why */
+	replay_set_release(ps.replay);
+	free(ps.replay);
+	add_replay(&ps, 2.5, 150);
+	run_probes(w, chat_profile, &ps);
+	assert_null(w->a.replay);
+	assert_false(find(&w->a, "node", "process-pool")->cap.replay);
+	md = markdown(&w->a);
+	assert_non_null(strstr(w->a.replay_why, "a p99 budget of 150 ms, this profile's is 200 ms"));
+	assert_non_null(strstr(md, "They size nothing"));
+	free(md);
+	probe_set_release(&ps);
+}
+
 /* A figure outside its model's plausible range falls back to the default. */
 static void test_advice_implausible_figure_falls_back(void **state)
 {
@@ -875,6 +967,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_advice_kb_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_replay_figures, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_capacity_formulas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_event_loop_one_core, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_latency_bound, setup, teardown),

@@ -269,9 +269,28 @@ class AsyncServer:
             sys.stdout.write("LISTENING %d\n" % port)
             sys.stdout.flush()
         else:
-            server = await asyncio.start_server(self.connection, sock=sock)
+            await self.accept_shared(sock)
+            return
         async with server:
             await server.serve_forever()
+
+    async def accept_shared(self, sock):
+        """process-pool: one connection per accept, then a pause of a
+        millisecond away from the socket, so that the other processes take
+        the next ones (as a pre-fork server accepts: asyncio's own accept
+        loop takes a whole backlog at once, and the keep-alive connections
+        a load opens together would all land in one process)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                conn, _ = await loop.sock_accept(sock)
+            except OSError:
+                await asyncio.sleep(0.01)
+                continue
+            conn.setblocking(False)
+            reader, writer = await asyncio.open_connection(sock=conn)
+            loop.create_task(self.connection(reader, writer))
+            await asyncio.sleep(0.001)
 
 
 # ---- gil-threads: ThreadingHTTPServer ------------------------------------------
