@@ -1277,9 +1277,10 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 		md_text(&t, f->winner);
 		buf_addf(&t, "** (`%s/%s`) would win.", f->winner_runtime, f->winner_model);
 		md_wrap(b, "- ", "  ", buf_str(&t));
+		/* The runtime whose factor moved is neither the winner's nor the new one's. */
 		third |= f->kind == FLIP_CPU_FACTOR &&
-			 strncmp(f->input + strlen("cpu_factor."), f->winner_runtime,
-				 strlen(f->winner_runtime) + 1) != 0;
+			 strcmp(f->input + strlen("cpu_factor."), f->winner_runtime) != 0 &&
+			 strcmp(f->input + strlen("cpu_factor."), a->cands[0].rt->id) != 0;
 	}
 	if (third) {
 		buf_addc(b, '\n');
