@@ -545,7 +545,9 @@ static void check_tiers(const struct world *w)
 /* The JSON report: tiers always, hybrid non-null exactly with two tiers. */
 static void check_tiers_json(const struct world *w)
 {
-	struct report_meta m = { "advisor recommend t.yaml", "defaults", NULL, "rules/", "knowledge/" };
+	struct report_meta m = { .command_line = "advisor recommend t.yaml",
+				 .probe_source = "defaults", .rules_dirs = "rules/",
+				 .knowledge_dir = "knowledge/" };
 	json_t *root = report_json(&w->a, &m);
 	json_t *rec = json_object_get(root, "recommendation");
 	json_t *tiers = json_object_get(rec, "tiers");
@@ -722,7 +724,9 @@ static const struct probe_use *use_of(const struct advice *a, const char *name)
 
 static char *markdown(const struct advice *a)
 {
-	struct report_meta m = { "advisor recommend t.yaml", "cache", NULL, "rules/", "knowledge/" };
+	struct report_meta m = { .command_line = "advisor recommend t.yaml",
+				 .probe_source = "cache", .rules_dirs = "rules/",
+				 .knowledge_dir = "knowledge/" };
 
 	return report_markdown(a, &m);
 }
