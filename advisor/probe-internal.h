@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "probe.h"
 #include "probes.h"
+#include "sigguard.h"
 
 /* probe-table.c: the i-th probe in run order, or NULL past the end. */
 const struct probe_def *probe_def_at(size_t i);
@@ -42,9 +43,7 @@ void probe_fingerprint_release(struct probe_fingerprint *fp);
  */
 struct probe_sandbox {
 	char *tmpdir;		/* private scratch folder, NULL until made */
-	bool armed;		/* handlers installed, subreaper set */
-	int old_reaper;
-	struct sigaction old_int, old_term, old_hup;
+	struct sig_guard sig;	/* handlers installed, subreaper set */
 };
 
 /* 0, or -1 with a diagnostic; call probe_sandbox_close either way. */

@@ -291,24 +291,6 @@ out:
 
 /* ---- opening and closing -------------------------------------------------- */
 
-static void catch_signals(struct probe_sandbox *sb)
-{
-	struct sigaction sa;
-
-	prctl(PR_GET_CHILD_SUBREAPER, &sb->old_reaper);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &sb->old_int);
-	sigaction(SIGTERM, &sa, &sb->old_term);
-	/* A closed terminal cleans up too, unless SIGHUP is ignored (nohup). */
-	sigaction(SIGHUP, &sa, &sb->old_hup);
-	if (sb->old_hup.sa_handler == SIG_IGN)
-		sigaction(SIGHUP, &sb->old_hup, NULL);
-	sb->armed = true;
-}
-
 int probe_sandbox_open(struct probe_sandbox *sb, struct diags *d)
 {
 	char tmpl[4096];
@@ -330,18 +312,13 @@ int probe_sandbox_open(struct probe_sandbox *sb, struct diags *d)
 		diag_error(d, "advisor", "cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
-	catch_signals(sb);
+	sig_guard_arm(&sb->sig, on_signal);
 	return 0;
 }
 
 void probe_sandbox_close(struct probe_sandbox *sb)
 {
-	if (sb->armed) {
-		sigaction(SIGINT, &sb->old_int, NULL);
-		sigaction(SIGTERM, &sb->old_term, NULL);
-		sigaction(SIGHUP, &sb->old_hup, NULL);
-		prctl(PR_SET_CHILD_SUBREAPER, sb->old_reaper);
-	}
+	sig_guard_disarm(&sb->sig);
 	for (int k = 0; k < 2; k++) {
 		if (probe_sigpipe[k] >= 0)
 			close(probe_sigpipe[k]);

@@ -39,6 +39,7 @@
 #include "buf.h"
 #include "capacity.h"
 #include "fileio.h"
+#include "sigguard.h"
 #include "xalloc.h"
 
 #define LISTEN_TIMEOUT_S 20.0	/* start-up: not part of the sampling */
@@ -143,9 +144,7 @@ struct run {
 	struct resolved *res;
 	size_t nres, capres;
 	struct watchdog wd;
-	struct sigaction old_int, old_term, old_hup;
-	int old_reaper;
-	bool armed;
+	struct sig_guard sig;
 	char *doc;		/* {src}/order.json, when present */
 	size_t doclen;
 };
@@ -1049,31 +1048,13 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 
 static void arm(struct run *r)
 {
-	struct sigaction sa;
-
 	replay_sig = 0;
-	prctl(PR_GET_CHILD_SUBREAPER, &r->old_reaper);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &r->old_int);
-	sigaction(SIGTERM, &sa, &r->old_term);
-	sigaction(SIGHUP, &sa, &r->old_hup);
-	if (r->old_hup.sa_handler == SIG_IGN)
-		sigaction(SIGHUP, &r->old_hup, NULL);
-	r->armed = true;
+	sig_guard_arm(&r->sig, on_signal);
 }
 
 static void disarm(struct run *r)
 {
-	if (!r->armed)
-		return;
-	sigaction(SIGINT, &r->old_int, NULL);
-	sigaction(SIGTERM, &r->old_term, NULL);
-	sigaction(SIGHUP, &r->old_hup, NULL);
-	prctl(PR_SET_CHILD_SUBREAPER, r->old_reaper);
-	r->armed = false;
+	sig_guard_disarm(&r->sig);
 }
 
 /* What one request runs, from the profile and the kernels' cost here. */
