@@ -439,7 +439,9 @@ static void confirmation(struct buf *b, const struct advice *a, struct md_pool *
 
 	buf_adds(b, "\n### Confirmation\n\n");
 	buf_addf(&t, "Re-measure before accepting, and again once the service runs. Run `advisor "
-		 "probe -o probes.json` on the machines it will run on, run the command under More "
+		 "probe -o probes.json` on the machines it will run on (with `--replay PROFILE`, "
+		 "which also serves this workload in each installed runtime and measures its CPU "
+		 "factor, cores and rate), run the command under More "
 		 "Information again with `--probes-from probes.json --format json`, and compare the "
 		 "result with this run's JSON report (the same command with `--format json`) using "
 		 "`advisor diff OLD.json NEW.json`: it exits with status 4 when the recommendation "
