@@ -464,16 +464,6 @@ static enum cap_shape shape_of(const struct kb_model *m)
 	return CAP_SHARED_POOL;
 }
 
-static void fmt_ms(char *buf, size_t len, double ms)
-{
-	if (ms >= 100 || ms == 0)
-		snprintf(buf, len, "%.0f ms", ms);
-	else if (ms >= 1)
-		snprintf(buf, len, "%.1f ms", ms);
-	else
-		snprintf(buf, len, "%.2g ms", ms);
-}
-
 /* What sized the fleet, in words, from the capacity model's result. */
 static void limit_text(const struct cap_result *r, const struct profile *p, struct capacity *k)
 {
@@ -490,8 +480,8 @@ static void limit_text(const struct cap_result *r, const struct profile *p, stru
 			 k->instances_needed == 1 ? "" : "s");
 		break;
 	case CAP_BOUND_LATENCY:
-		fmt_ms(a, sizeof a, r->p99_ms);
-		fmt_ms(b, sizeof b, p->latency_p99_ms);
+		cap_fmt_ms(a, sizeof a, r->p99_ms);
+		cap_fmt_ms(b, sizeof b, p->latency_p99_ms);
 		snprintf(k->limit, sizeof k->limit, "latency: p99 %s against the %s budget at "
 			 "%d instance%s", a, b, k->instances_needed,
 			 k->instances_needed == 1 ? "" : "s");

@@ -373,7 +373,7 @@ static void evaluate(const struct setup *su, double n, bool idle, struct eval *e
 	}
 }
 
-static void fmt_ms(char *buf, size_t len, double ms)
+void cap_fmt_ms(char *buf, size_t len, double ms)
 {
 	if (ms >= 100 || ms == 0)
 		snprintf(buf, len, "%.0f ms", ms);
@@ -471,11 +471,11 @@ static void size_shape(const struct setup *su, struct sized *sz)
 		char tot[32], cpu[32], io[32], gc[32], bud[32];
 		const char *name = ld->mix[idle.i99].name;
 
-		fmt_ms(tot, sizeof tot, idle.p99);
-		fmt_ms(cpu, sizeof cpu, idle.svc_p99);
-		fmt_ms(io, sizeof io, su->io_ms);
-		fmt_ms(gc, sizeof gc, su->gc_ms);
-		fmt_ms(bud, sizeof bud, su->budget);
+		cap_fmt_ms(tot, sizeof tot, idle.p99);
+		cap_fmt_ms(cpu, sizeof cpu, idle.svc_p99);
+		cap_fmt_ms(io, sizeof io, su->io_ms);
+		cap_fmt_ms(gc, sizeof gc, su->gc_ms);
+		cap_fmt_ms(bud, sizeof bud, su->budget);
 		snprintf(sz->reason, sizeof sz->reason,
 			 "one request alone takes %s at p99 (%s%s%s of CPU, %s of I/O wait, %s of "
 			 "GC tail), over the %s budget at any size",

@@ -185,4 +185,7 @@ struct cap_gate_item {
  */
 long cap_gate(struct cap_gate_item *items, size_t n, double ratio);
 
+/* A time in ms for a sentence: "1822 ms", "16.9 ms", "0.42 ms". */
+void cap_fmt_ms(char *buf, size_t len, double ms);
+
 #endif

@@ -87,4 +87,7 @@ long file_output_clash(const char *output, const char *const *inputs, size_t n, 
 /* True when path names an existing file. */
 bool file_exists(const char *path);
 
+/* Remove dir and what it holds, never following a link nor crossing a mount. */
+void file_remove_tree(const char *dir);
+
 #endif

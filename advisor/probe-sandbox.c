@@ -18,7 +18,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -31,6 +30,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fileio.h"
 #include "xalloc.h"
 
 /* ---- signals -------------------------------------------------------------- */
@@ -62,20 +62,6 @@ static void on_signal(int sig)
 
 /* ---- the scratch folder --------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Remove dir and what it holds, never following a link nor crossing a mount. */
-static void remove_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-}
 
 /*
  * The pid in a scratch folder name "advisor-probe-PID-XXXXXX", or 0 when
@@ -123,7 +109,7 @@ static void clean_stale(const char *base)
 		{
 			char *path = xasprintf("%s/%s", base, e->d_name);
 
-			remove_tree(path);
+			file_remove_tree(path);
 			free(path);
 		}
 	}
@@ -325,7 +311,7 @@ void probe_sandbox_close(struct probe_sandbox *sb)
 		probe_sigpipe[k] = -1;
 	}
 	if (sb->tmpdir)
-		remove_tree(sb->tmpdir);
+		file_remove_tree(sb->tmpdir);
 	free(sb->tmpdir);
 	memset(sb, 0, sizeof *sb);
 }

@@ -21,7 +21,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -1037,15 +1036,6 @@ out:
 
 /* ---- set-up and tear-down ------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static void arm(struct run *r)
 {
 	replay_sig = 0;
@@ -1209,7 +1199,7 @@ out:
 		replay_pipe[k] = -1;
 	}
 	if (r.tmpdir)
-		nftw(r.tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		file_remove_tree(r.tmpdir);
 	free(r.tmpdir);
 	for (size_t i = 0; i < r.nres; i++) {
 		free(r.res[i].program);
