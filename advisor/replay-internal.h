@@ -122,6 +122,14 @@ struct replay_step {
 	double seconds;
 	uint64_t sent, done, errors, late;	/* late: never answered in time */
 	double p50_ms, p99_ms;
+	/*
+	 * Open loop: the mean latency of the requests meant for the last
+	 * quarter of the step less that of the first quarter.  A server past
+	 * its capacity falls behind a little more every second, so its
+	 * latencies climb through the step even while they are still under
+	 * the budget; one that keeps up shows no climb.  0 when unknown.
+	 */
+	double trend_ms;
 	bool stopped;		/* stop_fd fired or the server went away */
 };
 

@@ -364,6 +364,9 @@ static void queue_push(struct replay_gen *g, double t)
 struct step_state {
 	struct replay_step *out;
 	double closed_until;	/* closed loop: stop sending then; 0 for open loop */
+	double start, seconds;	/* the step's window, for the latency trend */
+	double qsum[4];		/* latency sums by quarter of the intended time */
+	uint64_t qn[4];
 };
 
 /* Send a request on connection i, intended at t. */
@@ -388,7 +391,20 @@ static void conn_send(struct replay_gen *g, int i, double t, struct replay_step 
 }
 
 /* Read what arrived on connection i; record each complete response. */
-static void conn_readable(struct replay_gen *g, int i, const struct step_state *ss)
+/* Add an answer's latency to the quarter of the step it was meant for. */
+static void step_quarter(struct step_state *ss, double intended, double lat)
+{
+	int q;
+
+	if (!(ss->seconds > 0))
+		return;
+	q = (int)((intended - ss->start) / ss->seconds * 4);
+	q = q < 0 ? 0 : q > 3 ? 3 : q;
+	ss->qsum[q] += lat;
+	ss->qn[q]++;
+}
+
+static void conn_readable(struct replay_gen *g, int i, struct step_state *ss)
 {
 	struct gconn *c = &g->conn[i];
 	struct replay_step *out = ss->out;
@@ -420,6 +436,7 @@ static void conn_readable(struct replay_gen *g, int i, const struct step_state *
 			double now = replay_now(), lat = now - c->intended;
 
 			replay_hist_add(&g->hist, lat > 0 ? (uint64_t)(lat * 1e6) : 0);
+			step_quarter(ss, c->intended, lat);
 			out->done++;
 			if (status != 200)
 				out->errors++;
@@ -475,7 +492,7 @@ int replay_gen_step(struct replay_gen *g, double rate, double seconds, double dr
 		    bool poisson, struct replay_step *out)
 {
 	struct replay_sched sch;
-	struct step_state ss = { out, 0 };
+	struct step_state ss = { out, 0, 0, 0, { 0 }, { 0 } };
 	double start = replay_now() + 0.001, end = start + seconds;
 	struct epoll_event evs[64];
 
@@ -486,6 +503,8 @@ int replay_gen_step(struct replay_gen *g, double rate, double seconds, double dr
 	g->qhead = g->qlen = 0;
 	if (rate > 0) {
 		replay_sched_init(&sch, start, rate, poisson, g->seed++);
+		ss.start = start;
+		ss.seconds = seconds;
 	} else {
 		ss.closed_until = end;
 		for (int i = 0; i < g->nconn; i++)
@@ -531,6 +550,8 @@ int replay_gen_step(struct replay_gen *g, double rate, double seconds, double dr
 			break;
 	}
 	count_late(g, out);
+	if (ss.qn[0] > 0 && ss.qn[3] > 0)
+		out->trend_ms = (ss.qsum[3] / (double)ss.qn[3] - ss.qsum[0] / (double)ss.qn[0]) * 1000;
 	if (rate <= 0)
 		out->rate = seconds > 0 ? (double)out->done / seconds : 0;
 	out->p50_ms = (double)replay_hist_percentile(&g->hist, 50) / 1000.0;
@@ -540,13 +561,18 @@ int replay_gen_step(struct replay_gen *g, double rate, double seconds, double dr
 
 /* ---- the rate search ------------------------------------------------------ */
 
-/* A step meets the budget: p99 within it, answers for nearly all, no errors. */
+/*
+ * A step meets the budget: p99 within it, answers for nearly all, no
+ * errors, and no climb of the latencies through the step (more than a
+ * fifth of the budget, and a millisecond of jitter): a short step can end
+ * before an overloaded server's queue has grown past the budget.
+ */
 static bool step_ok(const struct replay_step *st, double budget_ms)
 {
 	double want = st->rate * st->seconds;
 
 	return st->p99_ms <= budget_ms && st->errors == 0 && st->late == 0 &&
-	       (double)st->done >= 0.97 * want - 1;
+	       (double)st->done >= 0.97 * want - 1 && st->trend_ms <= 0.2 * budget_ms + 1;
 }
 
 int replay_rate_search(struct replay_gen *g, struct replay_search *s, bool poisson)
