@@ -188,6 +188,51 @@ static char *follow_links(const char *path, int *fd)
 }
 
 /*
+ * Write data to a new temporary file beside target, with old's mode and,
+ * where the system lets us, its owner (old NULL: 0666 less the umask), on
+ * disk and closed.  Returns its path (the caller renames or links it, then
+ * frees it), or NULL with a diagnostic and nothing left behind.
+ */
+static char *write_temp(const char *target, const struct stat *old, const char *data,
+			size_t len, const char *shown, struct diags *d)
+{
+	char *dircopy = xstrdup(target);
+	char *tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
+	int fd = mkostemp(tmp, O_CLOEXEC), r;
+
+	free(dircopy);
+	if (fd < 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	r = write_all(fd, data, len);
+	if (r == 0 && old) {
+		/* Owner first: a change of owner clears set-id bits. */
+		if (fchown(fd, old->st_uid, old->st_gid) < 0) {
+			/* best effort: only root may give a file away */
+		}
+		r = fchmod(fd, old->st_mode & 07777);
+	} else if (r == 0) {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		r = fchmod(fd, 0666 & ~mask);
+	}
+	if (r == 0)
+		r = fsync(fd);
+	if (close(fd) < 0 && r == 0)
+		r = -1;
+	if (r < 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+/*
  * Write to a temporary file beside target and rename it over target.  An
  * existing file (old, or NULL) keeps its mode and, where the system lets
  * us, its owner; a new one gets 0666 less the umask.
@@ -195,36 +240,11 @@ static char *follow_links(const char *path, int *fd)
 static int replace_file(const char *target, const struct stat *old, const char *data,
 			size_t len, bool overwrite, const char *shown, struct diags *d)
 {
-	char *dircopy = xstrdup(target);
-	char *tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
-	int fd = mkostemp(tmp, O_CLOEXEC), rc = -1, r;
+	char *tmp = write_temp(target, old, data, len, shown, d);
+	int rc = -1, r;
 
-	if (fd < 0) {
-		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (write_all(fd, data, len) < 0)
-		goto fail;
-	if (old) {
-		/* Owner first: a change of owner clears set-id bits. */
-		if (fchown(fd, old->st_uid, old->st_gid) < 0) {
-			/* best effort: only root may give a file away */
-		}
-		r = fchmod(fd, old->st_mode & 07777);
-	} else {
-		mode_t mask = umask(0);
-
-		umask(mask);
-		r = fchmod(fd, 0666 & ~mask);
-	}
-	if (r < 0 || fsync(fd) < 0)
-		goto fail;
-	r = close(fd);
-	fd = -1;
-	if (r < 0)
-		goto fail;
+	if (tmp == NULL)
+		return -1;
 	/* Without overwrite, a file that appeared meanwhile is not replaced. */
 	r = overwrite ? rename(tmp, target)
 		      : renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_NOREPLACE);
@@ -233,66 +253,39 @@ static int replace_file(const char *target, const struct stat *old, const char *
 	if (r < 0 && errno == EEXIST) {
 		diag_error(d, shown, "'%s' already exists (use --force to overwrite it)", shown);
 		rc = FILEIO_EXISTS;
-		goto out;
+	} else if (r < 0) {
+		diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
+	} else {
+		rc = 0;
 	}
-	if (r < 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	diag_error(d, shown, "cannot write '%s': %s", shown, strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0 && tmp)
+	if (rc != 0)
 		unlink(tmp);
 	free(tmp);
-	free(dircopy);
 	return rc;
 }
 
 int file_create_new(const char *path, const char *data, size_t len, struct diags *d)
 {
-	char *dircopy = xstrdup(path);
-	char *tmp = xasprintf("%s/.advisor-XXXXXX", dirname(dircopy));
-	int fd = mkostemp(tmp, O_CLOEXEC), rc = -1, r;
-	bool made = fd >= 0;	/* tmp exists and is ours to remove */
-	mode_t mask;
+	char *tmp = write_temp(path, NULL, data, len, path, d);
+	bool made = tmp != NULL;	/* tmp exists and is ours to remove */
+	int rc = -1, r;
 
-	if (fd < 0) {
-		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (write_all(fd, data, len) < 0 || fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
-		goto fail;
-	r = close(fd);
-	fd = -1;
-	if (r < 0)
-		goto fail;
+	if (tmp == NULL)
+		return -1;
 	r = link(tmp, path);
 	if (r < 0 && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == ENOSYS)) {
 		r = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
 		made = r < 0;
 	}
-	if (r < 0 && errno == EEXIST) {
+	if (r < 0 && errno == EEXIST)
 		rc = FILEIO_EXISTS;
-		goto out;
-	}
-	if (r < 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
+	else if (r < 0)
+		diag_error(d, path, "cannot write '%s': %s", path, strerror(errno));
+	else
+		rc = 0;
 	if (made)
 		unlink(tmp);
 	free(tmp);
-	free(dircopy);
 	return rc;
 }
 
