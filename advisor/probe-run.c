@@ -344,8 +344,7 @@ int probe_run(struct probe_set *ps, const struct probe_options *opt, struct diag
 	ps->elapsed_s = probe_round(probe_now() - s.start);
 	sig = probe_interrupted();
 	if (sig) {
-		diag_error(d, "advisor", "interrupted by %s", sig == SIGINT ? "SIGINT"
-			   : sig == SIGHUP ? "SIGHUP" : "SIGTERM");
+		diag_error(d, "advisor", "interrupted by %s", sig_guard_name(sig));
 		goto out;
 	}
 	rc = 0;

@@ -14,6 +14,7 @@
 #include "replay-internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -98,20 +99,7 @@ static struct hentry heap_pop(struct replay_backend *b)
 
 static void arm_timer(struct replay_backend *b)
 {
-	struct itimerspec it;
-
-	memset(&it, 0, sizeof it);
-	if (b->nheap > 0) {
-		double due = b->heap[0].due;
-
-		if (due <= 0)
-			due = 1e-9;
-		it.it_value.tv_sec = (time_t)due;
-		it.it_value.tv_nsec = (long)((due - (double)(time_t)due) * 1e9);
-		if (it.it_value.tv_sec == 0 && it.it_value.tv_nsec == 0)
-			it.it_value.tv_nsec = 1;
-	}
-	timerfd_settime(b->tfd, TFD_TIMER_ABSTIME, &it, NULL);
+	replay_timer_at(b->tfd, b->nheap > 0 ? fmax(b->heap[0].due, 1e-9) : 0);
 }
 
 /* ---- connections ---------------------------------------------------------- */

@@ -22,6 +22,9 @@
 /* Monotonic time in seconds. */
 double replay_now(void);
 
+/* Arm timerfd tfd (CLOCK_MONOTONIC) to fire at when, on replay_now()'s clock; when <= 0 disarms it. */
+void replay_timer_at(int tfd, double when);
+
 /* ---- kernels (replay-kernels.c) ------------------------------------------ */
 
 enum { KERNEL_WEB, KERNEL_COMPUTE, KERNEL_NATIVE, KERNEL__COUNT };

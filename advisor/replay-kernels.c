@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 #include "probe.h"
@@ -47,6 +48,20 @@ double replay_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void replay_timer_at(int tfd, double when)
+{
+	struct itimerspec it;
+
+	memset(&it, 0, sizeof it);
+	if (when > 0) {
+		it.it_value.tv_sec = (time_t)when;
+		it.it_value.tv_nsec = (long)((when - (double)(time_t)when) * 1e9);
+		if (it.it_value.tv_sec == 0 && it.it_value.tv_nsec == 0)
+			it.it_value.tv_nsec = 1;
+	}
+	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &it, NULL);
 }
 
 /* ---- web: a small JSON parser and writer ---------------------------------- */

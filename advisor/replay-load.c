@@ -337,16 +337,7 @@ static int conn_write(struct replay_gen *g, struct gconn *c)
 
 static void arm(struct replay_gen *g, double when)
 {
-	struct itimerspec it;
-
-	memset(&it, 0, sizeof it);
-	if (when > 0) {
-		it.it_value.tv_sec = (time_t)when;
-		it.it_value.tv_nsec = (long)((when - (double)(time_t)when) * 1e9);
-		if (it.it_value.tv_sec == 0 && it.it_value.tv_nsec == 0)
-			it.it_value.tv_nsec = 1;
-	}
-	timerfd_settime(g->tfd, TFD_TIMER_ABSTIME, &it, NULL);
+	replay_timer_at(g->tfd, when);
 }
 
 static void queue_push(struct replay_gen *g, double t)

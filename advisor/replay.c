@@ -1173,8 +1173,7 @@ int replay_run(struct replay_set *rs, const struct replay_request *req,
 	}
 	rs->elapsed_s = replay_round(replay_now() - r.start);
 	if (replay_sig) {
-		diag_error(d, "advisor", "interrupted by %s", replay_sig == SIGINT ? "SIGINT"
-			   : replay_sig == SIGHUP ? "SIGHUP" : "SIGTERM");
+		diag_error(d, "advisor", "interrupted by %s", sig_guard_name(replay_sig));
 		goto out;
 	}
 	rc = 0;

@@ -32,3 +32,8 @@ void sig_guard_disarm(struct sig_guard *g)
 	prctl(PR_SET_CHILD_SUBREAPER, g->old_reaper);
 	g->armed = false;
 }
+
+const char *sig_guard_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}

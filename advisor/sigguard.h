@@ -20,4 +20,7 @@ struct sig_guard {
 void sig_guard_arm(struct sig_guard *g, void (*handler)(int));
 void sig_guard_disarm(struct sig_guard *g);
 
+/* "SIGINT", "SIGTERM" or "SIGHUP": the name of a signal the guard catches. */
+const char *sig_guard_name(int sig);
+
 #endif
