@@ -172,6 +172,8 @@ static void lookup_candidate(const struct candidate *c, const char *f, struct va
 		set_str(v, c->rt->language);
 	else if (strcmp(f, "skill") == 0)
 		set_num(v, c->skill);
+	else if (strcmp(f, "cpu_ms") == 0)
+		set_num(v, k->cpu_ms);
 	else if (strcmp(f, "memory_mb") == 0)
 		set_num(v, k->memory_mb);
 	else if (strcmp(f, "usable_cores") == 0)
@@ -746,6 +748,7 @@ static void capacity_compute(const struct advice *a, struct candidate *cd)
 		k->cpu_factor *= cpu_factor_scale(a, rt);
 	k->speedup = sp;
 	k->overhead_us = ov;
+	k->cpu_ms = p->cpu_ms_per_request * k->cpu_factor;
 	cap_inputs(a, cd, k, &in);
 	k->offload_share = in.cm.offload_share;
 

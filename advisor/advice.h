@@ -59,6 +59,7 @@ struct capacity {
 	bool gc_switched;	/* not the default: the default cannot meet the budget */
 	double offload_share;	/* offload models: share of CPU run by the workers */
 	double task_memory_kib;
+	double cpu_ms;		/* mean CPU per request in this runtime, no hand-offs */
 	double service_ms;	/* mean CPU per request in this runtime, with hand-offs */
 	double rps_per_instance;
 	double utilisation;	/* of its busiest station, at instances_needed */

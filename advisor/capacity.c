@@ -748,7 +748,7 @@ long cap_gate(struct cap_gate_item *items, size_t n, double ratio)
 			best = (long)i;
 	for (size_t i = 0; i < n; i++) {
 		struct cap_gate_item *it = &items[i];
-		double b, c = it->cores_needed;
+		double b, bs, c = it->cores_needed;
 
 		it->allowed = false;
 		it->reason[0] = '\0';
@@ -757,12 +757,19 @@ long cap_gate(struct cap_gate_item *items, size_t n, double ratio)
 				 "cannot meet the target at any size");
 			continue;
 		}
+		/*
+		 * Like with like: the leanest design counted in instances of
+		 * this candidate's shape, so rounding a fraction of a core up to
+		 * one whole instance is no reason to rule a design out.
+		 */
 		b = items[best].cores_needed;
-		if (c > ratio * b && c - b > it->instance_cores) {
+		bs = it->instance_cores > 0
+			     ? ceil(b / it->instance_cores - 1e-9) * it->instance_cores : b;
+		if (c > ratio * bs && c - bs > it->instance_cores) {
 			snprintf(it->reason, sizeof it->reason,
-				 "needs %.3g cores, %.1fx the %.3g cores of the leanest feasible "
-				 "option, a difference of more than one %g-core instance",
-				 c, b > 0 ? c / b : 0, b, it->instance_cores);
+				 "needs %.3g cores, %.1fx the %.3g cores the leanest feasible "
+				 "option needs in %g-core instances, a difference of more than "
+				 "one instance", c, bs > 0 ? c / bs : 0, bs, it->instance_cores);
 			continue;
 		}
 		it->allowed = true;

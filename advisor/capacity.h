@@ -180,7 +180,8 @@ struct cap_gate_item {
 /*
  * Mark which candidates may be recommended: never an infeasible one, nor a
  * feasible one needing more than ratio (0: 3) x the cores of the best
- * feasible one when the difference is more than one instance of its shape.
+ * feasible one when the difference is more than one instance of its shape,
+ * the best one's cores counted in whole instances of that shape.
  * Returns the index of the best feasible candidate, or -1 when none is.
  */
 long cap_gate(struct cap_gate_item *items, size_t n, double ratio);

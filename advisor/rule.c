@@ -58,6 +58,7 @@ static const struct field_def fields[] = {
 	{ "candidate.model", F_WORD },
 	{ "candidate.language", F_WORD },
 	{ "candidate.skill", F_NUM },
+	{ "candidate.cpu_ms", F_NUM },
 	{ "candidate.memory_mb", F_NUM },
 	{ "candidate.usable_cores", F_NUM },
 	{ "candidate.utilisation", F_NUM },

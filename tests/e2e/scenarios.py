@@ -57,12 +57,6 @@ BASELINE = {
     "wasm-edge-component-rust", "websocket-dashboard-js",
 }
 
-# Baseline scenarios that capacity as a gate (issue 10) broke without probes
-# until the per-class CPU factors are wired in: a single Python factor of 20
-# (pure-Python compute) puts Python past the 3x gate for request handling
-# and native-library work.  This set only shrinks, and empties with item 4.
-BASELINE_PENDING = {"csv-pdf-batch", "image-resize-queue"}
-
 # A copy of a shipped example holds its header, this line, then the example
 # byte for byte.
 COPY_MARK = "# ---- docs/examples/%s.yaml, copied unchanged below this line ----\n"
@@ -125,7 +119,7 @@ def read_known(names):
                               ", ".join(c for c, _ in CONDITIONS)))
             elif (parts[0], parts[1]) in known:
                 errors.append("%s: '%s %s' listed twice" % (where, parts[0], parts[1]))
-            elif parts[1] == "none" and parts[0] in BASELINE - BASELINE_PENDING:
+            elif parts[1] == "none" and parts[0] in BASELINE:
                 errors.append("%s: %s must pass without probes; it may not be listed"
                               % (where, parts[0]))
             else:
