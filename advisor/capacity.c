@@ -767,9 +767,10 @@ long cap_gate(struct cap_gate_item *items, size_t n, double ratio)
 			     ? ceil(b / it->instance_cores - 1e-9) * it->instance_cores : b;
 		if (c > ratio * bs && c - bs > it->instance_cores) {
 			snprintf(it->reason, sizeof it->reason,
-				 "needs %.3g cores, %.1fx the %.3g cores the leanest feasible "
+				 "needs %.3g cores, %.1fx the %.3g core%s the leanest feasible "
 				 "option needs in %g-core instances, a difference of more than "
-				 "one instance", c, bs > 0 ? c / bs : 0, bs, it->instance_cores);
+				 "one instance", c, bs > 0 ? c / bs : 0, bs, bs == 1 ? "" : "s",
+				 it->instance_cores);
 			continue;
 		}
 		it->allowed = true;

@@ -151,12 +151,12 @@ bench_probes() {
 				awk '/metrc:.* pthread +[0-9]+ +[0-9.]+ / { print 1e6 / $(NF - 1) }' >>"$work/ref.pthread"
 		done
 	fi
-	# Speed-up reference, measured now (never a recorded figure): three
-	# runs, so that one run disturbed by another process does not set the
-	# median alone.
+	# Speed-up reference, measured now (never a recorded figure): five
+	# runs, so that one or two runs disturbed by another process do not set
+	# the median.
 	: >"$work/ref.speedup"
 	if have sysbench; then
-		for i in 1 2 3; do
+		for i in 1 2 3 4 5; do
 			one=$(sysbench cpu --threads=1 --time=1 run 2>/dev/null | awk '/events per second/ { print $4 }')
 			all=$(sysbench cpu --threads="$ncpu" --time=1 run 2>/dev/null | awk '/events per second/ { print $4 }')
 			[ -n "$one" ] && [ -n "$all" ] && awk -v a="$all" -v b="$one" 'BEGIN { print a / b }' >>"$work/ref.speedup"
@@ -188,9 +188,9 @@ bench_probes() {
 	context thread.spawn "$(ours thread.spawn)" "$(stats <"$work/ref.pthread")" \
 		"stress-ng --pthread 1 --pthread-max 1: each op also signals and waits on a condvar"
 	fidelity thread.speedup "$(ours thread.speedup)" "$(stats <"$work/ref.speedup")" \
-		"sysbench cpu --threads=$ncpu vs --threads=1, events/s ratio, 3 runs"
+		"sysbench cpu --threads=$ncpu vs --threads=1, events/s ratio, 5 runs"
 	fidelity process.speedup "$(ours process.speedup)" "$(stats <"$work/ref.speedup")" \
-		"sysbench cpu --threads=$ncpu vs --threads=1, events/s ratio, 3 runs (same CPU scaling; workers forked before timing)"
+		"sysbench cpu --threads=$ncpu vs --threads=1, events/s ratio, 5 runs (same CPU scaling; workers forked before timing)"
 	fidelity loop.events_per_s "$(ours loop.events_per_s)" "$(stats <"$work/ref.epoll")" \
 		"perf bench epoll wait -t 1 -r 1, operations/sec, 2 runs"
 	# No packaged tool times a register-only user-space switch, and a
@@ -211,6 +211,8 @@ for f in "$here"/*.sh; do
 	[ "$f" = "$here/run.sh" ] || SECTIONS="$SECTIONS $(basename "$f" .sh)"
 done
 
+# BENCH_ONLY="probes load" runs just those sections.
+SECTIONS=${BENCH_ONLY:-$SECTIONS}
 rc=0
 for s in $SECTIONS; do
 	echo "== bench $s"

@@ -187,6 +187,46 @@ static void test_advice_event_loop_one_core(void **state)
 	assert_non_null(strstr(c->cap.shape, "pods of 1 vCPU"));
 }
 
+/* Did rule id fire for candidate c (by label)? */
+static bool fired_for(const struct advice *a, const char *id, const struct candidate *c)
+{
+	for (size_t i = 0; i < a->nfired; i++) {
+		if (strcmp(a->fired[i].rule->id, id) != 0)
+			continue;
+		for (size_t h = 0; h < a->fired[i].ncands; h++)
+			if (a->cands[a->fired[i].cands[h]].label == c->label)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Rules read the CPU of a request in the candidate's own runtime: 10 ms of
+ * reference work is about 15 ms on Node.js, under the 20 ms at which a
+ * loop counts as blocked, and well over it in CPython.
+ */
+static void test_advice_rules_read_runtime_cpu(void **state)
+{
+	struct world *w = *state;
+	const struct candidate *node, *py;
+	struct value v;
+
+	run(w, "version: 1\nworkload: {kind: mixed, peak_concurrency: 20, requests_per_second: 5,\n"
+	       "  cpu_ms_per_request: 10, io_wait_fraction: 0.3, latency_p99_ms: 3000}\n");
+	node = find(&w->a, "node", "event-loop");
+	py = find(&w->a, "python", "event-loop");
+	memset(&v, 0, sizeof v);
+	advice_lookup(&w->a, py, "candidate.cpu_ms", &v);
+	assert_int_equal(v.type, VAL_NUM);
+	assert_float_equal(v.num, 10 * py->cap.cpu_factor, 1e-9);
+	assert_true(py->cap.cpu_ms >= 20 && node->cap.cpu_ms < 20);
+	assert_true(fired_for(&w->a, "cpu-work-blocks-event-loop", py));
+	assert_false(fired_for(&w->a, "cpu-work-blocks-event-loop", node));
+	/* 30 ms in CPython: CPU-heavy enough for its process pool */
+	assert_true(fired_for(&w->a, "multiprocessing-for-cpu-heavy-python",
+			      find(&w->a, "python", "process-pool")));
+}
+
 static void test_advice_latency_bound(void **state)
 {
 	struct world *w = *state;
@@ -987,6 +1027,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advice_accepted_rule_is_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_infeasible_never_wins, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_gate_excludes_35x, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_rules_read_runtime_cpu, setup_real,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_hard_need, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_runtime, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_tier, setup_real, teardown),

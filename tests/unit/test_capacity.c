@@ -498,6 +498,9 @@ static void test_gate(void **state)
 	struct cap_gate_item edge[] = { { true, 10, 1, false, "" }, { true, 30, 1, false, "" },
 					{ true, 31, 1, false, "" }, { true, 31, 32, false, "" } };
 	struct cap_gate_item none[] = { { false, 1, 1, true, "" }, { false, 2, 1, true, "" } };
+	/* The leanest in a 1-vCPU pod; the others in 2-core instances or pods. */
+	struct cap_gate_item shape[] = { { true, 1, 1, false, "" }, { true, 4, 2, false, "" },
+					 { true, 8, 2, false, "" }, { true, 4, 1, false, "" } };
 
 	/* 0.1 cores against 0.02: more than 3x, less than one instance apart. */
 	assert_int_equal(cap_gate(small, N(small), 0), 0);
@@ -517,6 +520,19 @@ static void test_gate(void **state)
 	assert_true(edge[1].allowed);
 	assert_false(edge[2].allowed);
 	assert_true(edge[3].allowed);
+
+	/*
+	 * Like with like: one core is one 2-core instance in the shape of a
+	 * 2-process pool, so 4 cores there is 2x, allowed; 8 is 4x, gated;
+	 * 4 one-vCPU pods against 1 is 4x in the same shape, gated.
+	 */
+	assert_int_equal(cap_gate(shape, N(shape), 0), 0);
+	assert_true(shape[1].allowed);
+	assert_false(shape[2].allowed);
+	assert_non_null(strstr(shape[2].reason, "4.0x the 2 cores"));
+	assert_non_null(strstr(shape[2].reason, "in 2-core instances"));
+	assert_false(shape[3].allowed);
+	assert_non_null(strstr(shape[3].reason, "4.0x the 1 core the"));
 
 	assert_int_equal(cap_gate(none, N(none), 0), -1);
 	assert_false(none[0].allowed || none[1].allowed);
