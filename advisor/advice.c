@@ -542,6 +542,7 @@ static void cap_inputs(const struct advice *a, const struct candidate *cd,
 	in->cm.handoff_us = k->replay_cells & REPLAY_CELL_CPU ? 0 : 2 * k->overhead_us;
 	in->cm.offload_share = in->cm.shape == CAP_OFFLOAD ? offload_share(p) : 0;
 	in->cm.worker_mb = m->def_worker_memory_mb;
+	in->cm.shared_queue = a->queue_fed;
 }
 
 /* Cores needed with the CPU factor f instead of the typical one; 0 when infeasible. */
@@ -1634,18 +1635,79 @@ static void tier_profile_release(struct tier_profile *t)
  * mix), and the lists the caller fills; I/O, kind and the rest are the
  * caller's to set.
  */
-static void tier_profile_init(struct tier_profile *t, const struct profile *p, double share)
+static bool heavy_class(const struct profile_class *c)
 {
+	return c->cpu_ms >= ADVICE_HEAVY_CLASS_MS;
+}
+
+/*
+ * Does the mix have both light and heavy classes?  Then a split sends the
+ * heavy ones to the workers whole; *heavy gets their share of requests.
+ */
+static bool mix_splits(const struct profile *p, double *heavy)
+{
+	size_t n = 0;
+
+	*heavy = 0;
+	for (size_t i = 0; i < p->mix.n; i++) {
+		if (heavy_class(&p->mix.v[i])) {
+			*heavy += p->mix.v[i].share;
+			n++;
+		}
+	}
+	return n > 0 && n < p->mix.n;
+}
+
+/*
+ * A tier's copy of the profile.  share is the share of each request's CPU
+ * the tier runs.  With a heavy split (advice.h) the front runs the light
+ * classes whole and share of the heavy ones; the workers run only the
+ * heavy classes, at share of their CPU, and only their requests.
+ */
+static void tier_profile_init(struct tier_profile *t, const struct advice *a, double share,
+			      enum tier_role role)
+{
+	const struct profile *p = a->p;
+	size_t n = 0;
+	double mean = 0, rate = 1, light = 0, lshare = 0;
+
 	memset(t, 0, sizeof *t);
 	t->p = *p;
 	t->p.cpu_ms_per_request = p->cpu_ms_per_request * share;
 	if (p->mix.n) {
+		/*
+		 * With a heavy split the front takes a heavy request in, queues
+		 * it and answers: the cost of a light request (their mean), not a
+		 * share of the heavy work; the workers run the rest of it.
+		 */
+		for (size_t i = 0; a->heavy_split && i < p->mix.n; i++) {
+			if (!heavy_class(&p->mix.v[i])) {
+				light += p->mix.v[i].share * p->mix.v[i].cpu_ms;
+				lshare += p->mix.v[i].share;
+			}
+		}
+		light = lshare > 0 ? light / lshare : 0;
+		if (a->heavy_split && role == TIER_WORKERS)
+			rate = a->heavy_share;
 		t->mix = xcalloc(p->mix.n, sizeof *t->mix);
 		for (size_t i = 0; i < p->mix.n; i++) {
-			t->mix[i] = p->mix.v[i];
-			t->mix[i].cpu_ms *= share;
+			struct profile_class c = p->mix.v[i];
+
+			if (a->heavy_split && role == TIER_WORKERS && !heavy_class(&c))
+				continue;
+			if (!a->heavy_split)
+				c.cpu_ms *= share;
+			else if (heavy_class(&c))
+				c.cpu_ms = role == TIER_FRONT ? fmin(light, c.cpu_ms)
+							      : c.cpu_ms - fmin(light, c.cpu_ms);
+			c.share /= rate;
+			mean += c.share * c.cpu_ms;
+			t->mix[n++] = c;
 		}
 		t->p.mix.v = t->mix;
+		t->p.mix.n = n;
+		t->p.cpu_ms_per_request = mean;
+		t->p.requests_per_second = p->requests_per_second * rate;
 	}
 	for (size_t i = 0; i < p->exclude.n; i++)
 		strlist_push(&t->exclude, p->exclude.v[i]);
@@ -1677,7 +1739,7 @@ static void front_profile(const struct advice *a, const bool *hard, struct tier_
 	const struct profile *p = a->p;
 	double io = a->dv.io_ms_per_request;
 
-	tier_profile_init(t, p, a->front_share);
+	tier_profile_init(t, a, a->front_share, TIER_FRONT);
 	t->p.kind = KIND_IO;
 	t->p.io_wait_fraction = io > 0 && t->p.cpu_ms_per_request > 0
 					? io / (io + t->p.cpu_ms_per_request) : 0;
@@ -1714,7 +1776,7 @@ static void workers_profile(const struct advice *a, const bool *hard, struct tie
 
 	workload_classes(p, a->kb, &wc);
 	cpu_part = wc.share[KB_NATIVE] + wc.share[KB_COMPUTE];
-	tier_profile_init(t, p, 1 - a->front_share);
+	tier_profile_init(t, a, 1 - a->front_share, TIER_WORKERS);
 	t->p.kind = KIND_CPU;
 	t->p.io_wait_fraction = 0;
 	t->p.peak_concurrency = fmax(1, ceil(p->requests_per_second * t->p.cpu_ms_per_request / 1000));
@@ -1771,6 +1833,7 @@ static int size_tier(const struct advice *a, const struct tier_profile *tp, enum
 	w.kb = a->kb;
 	w.rs = a->rs;
 	w.replay = a->replay;
+	w.queue_fed = role == TIER_WORKERS;
 	build_candidates(&w);
 	if (w.ncands)
 		rc = run_core(&w, false, false, d);
@@ -1830,17 +1893,51 @@ static void team_languages_text(const struct advice *a, struct buf *b)
 				 a->p->languages.v[i]);
 }
 
+/* The names of the mix's heavy (or light) classes: "pdf-render", else "300 ms". */
+static void mix_names(const struct profile *p, bool heavy, struct buf *b)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->mix.n; i++) {
+		const struct profile_class *c = &p->mix.v[i];
+
+		if (heavy_class(c) != heavy)
+			continue;
+		if (k++)
+			buf_adds(b, ", ");
+		if (c->name)
+			buf_adds(b, c->name);
+		else
+			buf_addf(b, "%.3g ms", c->cpu_ms);
+	}
+}
+
 static void tier_whys(struct advice *a, struct tier *front, struct tier *workers,
 		      const bool *hard, size_t nhard)
 {
 	struct buf b = BUF_INIT;
 
-	buf_addf(&b, "the connections and the I/O, with the web share of the CPU (%.0f%%): the "
-		 "best design for that load in the team's languages (", a->front_share * 100);
+	if (a->heavy_split) {
+		buf_adds(&b, "the connections and the I/O, the light requests (");
+		mix_names(a->p, false, &b);
+		buf_adds(&b, ") whole, and taking in the heavy ones at the cost of a light one: the "
+			 "best design for that load in the team's languages (");
+	} else {
+		buf_addf(&b, "the connections and the I/O, with the web share of the CPU (%.0f%%): "
+			 "the best design for that load in the team's languages (",
+			 a->front_share * 100);
+	}
 	team_languages_text(a, &b);
 	buf_adds(&b, ")");
 	front->why = buf_detach(&b);
-	buf_addf(&b, "the CPU-heavy share (%.0f%%), taken from a queue", (1 - a->front_share) * 100);
+	if (a->heavy_split) {
+		buf_adds(&b, "the heavy requests (");
+		mix_names(a->p, true, &b);
+		buf_addf(&b, ", %.3g%% of the requests), taken from a queue", a->heavy_share * 100);
+	} else {
+		buf_addf(&b, "the CPU-heavy share (%.0f%%), taken from a queue",
+			 (1 - a->front_share) * 100);
+	}
 	if (nhard) {
 		size_t k = 0;
 
@@ -1900,6 +1997,7 @@ static int tiers(struct advice *a, struct diags *d)
 	}
 	workload_classes(p, a->kb, &wc);
 	a->front_share = fmax(ADVICE_TIER_MIN_FRONT_SHARE, wc.share[KB_WEB]);
+	a->heavy_split = mix_splits(p, &a->heavy_share);
 	front_profile(a, hard, &fp);
 	workers_profile(a, hard, &wp);
 	rc = size_tier(a, &fp, TIER_FRONT, &front, &ffound, d);
@@ -2074,7 +2172,7 @@ static void reasons(struct advice *a)
 }
 
 const char *const risk_kind_names[] = { "rule", "capacity", "head-of-line-blocking", "close-call",
-					 "assumed-inputs", "probe-figures" };
+					 "assumed-inputs", "probe-figures", "split" };
 _Static_assert(ARRAY_SIZE(risk_kind_names) == RISK__COUNT, "a name for every risk kind");
 
 static struct advice_risk *add_risk(struct advice *a, size_t *cap, enum risk_kind kind,
@@ -2118,7 +2216,20 @@ static void risks(struct advice *a)
 				 xstrdup(f->rule->mitigation ? f->rule->mitigation : "none stated."))
 				->fired = i;
 	}
-	if (w->cap.feasible && !w->cap.meets_target)
+	if (a->ntiers == 2) {
+		const struct tier *f = &a->tiers[0], *k = &a->tiers[1];
+		double sum = f->cap.cores_needed + k->cap.cores_needed;
+
+		if (sum > a->dv.planned_cores)
+			add_risk(a, &cap, RISK_CAPACITY,
+				 xasprintf("The plan has %d instance%s of %g cores (%g cores) but the "
+					   "two tiers need %g cores: %g in front (%s) and %g for the "
+					   "workers (%s).", planned, planned == 1 ? "" : "s",
+					   a->dv.instance_cores, a->dv.planned_cores, sum,
+					   f->cap.cores_needed, f->cap.shape, k->cap.cores_needed,
+					   k->cap.shape),
+				 xasprintf("plan for %g cores, or reduce CPU per request.", sum));
+	} else if (w->cap.feasible && !w->cap.meets_target)
 		add_risk(a, &cap, RISK_CAPACITY,
 			 xasprintf("The plan has %d instance%s of %g cores (%g cores) but the estimate "
 				   "needs %g cores: %s (%s).", planned, planned == 1 ? "" : "s",
@@ -2131,17 +2242,37 @@ static void risks(struct advice *a)
 			 xasprintf("No candidate meets the target at any size; this one comes "
 				   "closest: %s.", w->cap.limit),
 			 xstrdup("revisit the latency budget or the work per request."));
-	if (w->cap.feasible && w->cap.hol_ms > 0) {
-		char *cls = w->cap.hol_class ? xasprintf("'%s' request", w->cap.hol_class)
-					     : xstrdup("slow request");
+	if (a->ntiers == 2)
+		add_risk(a, &cap, RISK_SPLIT,
+			 a->tiers[0].rt == a->tiers[1].rt
+				 ? xstrdup("The queue between the tiers is one more system to run, "
+					   "and its backlog becomes the latency of the requests the "
+					   "workers serve.")
+				 : xasprintf("Two runtimes (%s and %s) to build, deploy and monitor, "
+					     "and a queue between them whose backlog becomes the "
+					     "latency of the requests the workers serve.",
+					     a->tiers[0].rt->name, a->tiers[1].rt->name),
+			 xstrdup("define the job message schema first, monitor queue depth and "
+				 "age, and scale the worker tier on its backlog."));
+	/* Head-of-line blocking where the slow class runs: the service, or a tier. */
+	for (size_t i = 0; i < (a->ntiers == 2 ? 2 : 1); i++) {
+		const struct capacity *k = a->ntiers == 2 ? &a->tiers[i].cap : &w->cap;
+		char *cls, *where;
 
+		if (!k->feasible || !(k->hol_ms > 0))
+			continue;
+		cls = k->hol_class ? xasprintf("a request of the '%s' class", k->hol_class)
+				   : xstrdup("a slow request");
+		where = a->ntiers == 2 ? xasprintf("In the %s tier one thread", tier_role_names[
+						   a->tiers[i].role]) : xstrdup("One thread");
 		add_risk(a, &cap, RISK_BLOCKING,
-			 xasprintf("One thread runs each request to its end here, so a %s (%.0f ms "
-				   "of CPU in this runtime) blocks every other request of its "
-				   "process while it runs; the p99 above counts that wait.", cls,
-				   w->cap.hol_ms),
-			 xstrdup("move the slow class to a worker tier or a thread pool, or cut its "
-				 "CPU time."));
+			 xasprintf("%s runs each request to its end, so %s (%.0f ms of CPU in this "
+				   "runtime) blocks every other request of its process while it "
+				   "runs; the p99 above counts that wait.", where, cls, k->hol_ms),
+			 xstrdup(a->ntiers == 2 ? "cut the slow class's CPU time, or give it "
+				 "workers of its own." : "move the slow class to a worker tier or a "
+				 "thread pool, or cut its CPU time."));
+		free(where);
 		free(cls);
 	}
 	/* Low for the margin itself, not for the figures (RISK_FIGURES says that). */
@@ -2652,11 +2783,14 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	confidence(a);
 	choose_scaling(a);
 	team_best(a);
-	risks(a);
 	a->probes = probe_origin(ps);
 	charts(a);
 	decision_chart(a);
-	if (tiers(a, d) < 0 || sensitivity(a, d, &capflips) < 0)
+	if (tiers(a, d) < 0)
+		return -1;
+	/* After the tiers: a two-tier answer's capacity and blocking are the tiers'. */
+	risks(a);
+	if (sensitivity(a, d, &capflips) < 0)
 		return -1;
 	return 0;
 }

@@ -154,10 +154,14 @@ enum risk_kind {
 	RISK_CLOSE_CALL,	/* low confidence */
 	RISK_ASSUMED,		/* key inputs took their defaults */
 	RISK_FIGURES,		/* probe figures were not trusted, or flip the answer at their ends */
+	RISK_SPLIT,		/* two tiers joined by a queue (and maybe two runtimes) */
 	RISK__COUNT
 };
 
-/* JSON names: "rule", "capacity", "close-call", "assumed-inputs", "probe-figures". */
+/*
+ * JSON names: "rule", "capacity", "head-of-line-blocking", "close-call",
+ * "assumed-inputs", "probe-figures", "split".
+ */
 extern const char *const risk_kind_names[];
 
 /* A risk of the winner, plain text (renderers escape it and label the kind). */
@@ -372,6 +376,12 @@ struct tier {
 #define ADVICE_TIER_LACKS_BELOW 3
 /* The front tier's share of request CPU is at least this (parsing, routing). */
 #define ADVICE_TIER_MIN_FRONT_SHARE 0.05
+/*
+ * In a split, a class of workload.mix this heavy (reference CPU ms; the
+ * cost at which a request counts as blocking an event loop) goes to the
+ * workers, all of its requests; the lighter classes stay in front whole.
+ */
+#define ADVICE_HEAVY_CLASS_MS 20
 
 struct advice {
 	const struct profile *p;
@@ -401,6 +411,18 @@ struct advice {
 	size_t ntiers;
 	bool split_considered;
 	double front_share;		/* share of request CPU that stays in front */
+	/*
+	 * A mix with light and heavy classes (ADVICE_HEAVY_CLASS_MS): the
+	 * heavy ones go to the workers whole, less front_share of their CPU
+	 * (accepting, parsing, answering), the light ones stay in front.
+	 */
+	/*
+	 * The load is a worker tier's, taken from a queue: the processes of an
+	 * instance share it (capacity.h, shared_queue).
+	 */
+	bool queue_fed;
+	bool heavy_split;
+	double heavy_share;		/* share of requests in the heavy classes */
 	char *tiers_why;
 	struct flip *flips;
 	size_t nflips;

@@ -266,6 +266,10 @@ static void evaluate(const struct setup *su, double n, bool idle, struct eval *e
 	/* The main station: the loop, a process, the pool or the locked process. */
 	main.c = su->c;
 	main.lam = shape == CAP_PER_CORE_PROCESSES ? lam_inst / su->procs : lam_inst;
+	if (shape == CAP_PER_CORE_PROCESSES && su->model->shared_queue) {
+		main.c = su->procs;
+		main.lam = lam_inst;
+	}
 	moments(su, su->a_ms, su->speed, &main.mean, &main.scv);
 	station_eval(&main);
 	e->usable = su->speed * (double)su->c * su->procs;

@@ -87,6 +87,13 @@ struct cap_model {
 	double handoff_us;	/* CPU of the model's hand-offs per request, on the loop or process */
 	double offload_share;	/* CAP_OFFLOAD: share of request CPU run by workers, 0..1 */
 	double worker_mb;	/* CAP_OFFLOAD: memory per worker thread */
+	/*
+	 * CAP_PER_CORE_PROCESSES: the processes of an instance take requests
+	 * from one queue (workers fed by a queue: M/G/c over the instance's
+	 * processes) instead of each its own (a cluster that deals
+	 * connections round-robin: c stations of M/G/1).
+	 */
+	bool shared_queue;
 };
 
 /* What sized the fleet: the constraint that fails with one instance fewer. */

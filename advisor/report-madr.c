@@ -375,6 +375,7 @@ static void consequences(struct buf *b, const struct advice *a)
 		[RISK_ASSUMED] = "the advice rests on assumed inputs (see the design note's "
 				 "Profile).",
 		[RISK_FIGURES] = "probe figures or CPU factors weaken the answer.",
+		[RISK_SPLIT] = "the design has two tiers joined by a queue.",
 	};
 	struct buf t = BUF_INIT;
 	struct md_pool mp = MD_POOL_INIT;

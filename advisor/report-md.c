@@ -1299,6 +1299,7 @@ static void section_risks(struct buf *b, const struct advice *a)
 		[RISK_CLOSE_CALL] = "a close call",
 		[RISK_ASSUMED] = "the advice rests on assumed inputs (see Profile)",
 		[RISK_FIGURES] = "probe figures or CPU factors weaken the answer",
+		[RISK_SPLIT] = "two tiers",
 	};
 	struct buf t = BUF_INIT;
 	struct md_pool mp = MD_POOL_INIT;

@@ -566,7 +566,7 @@ static void check_tiers(const struct world *w)
 		assert_true(t->cap.feasible);
 		assert_true(t->cap.cores_needed > 0);
 		assert_true(t->cap.instances_needed >= 1);
-		cpu += t->cpu_ms;
+		cpu += t->rps * t->cpu_ms;
 	}
 	if (a->ntiers == 1) {
 		assert_int_equal(a->tiers[0].role, TIER_SERVICE);
@@ -577,7 +577,8 @@ static void check_tiers(const struct world *w)
 		assert_int_equal((long)a->hybrid.gateway, a->tiers[0].cand);
 		assert_int_equal((long)a->hybrid.worker, a->tiers[1].cand);
 		assert_non_null(a->tiers_why);
-		assert_true(fabs(cpu - a->p->cpu_ms_per_request) < 1e-9);
+		assert_true(fabs(cpu - a->p->requests_per_second * a->p->cpu_ms_per_request) <
+			    1e-9 * fmax(1, cpu));
 		assert_true(a->tiers[1].io_ms == 0);
 	}
 }
@@ -671,6 +672,39 @@ static void test_advice_tiers_one_runtime(void **state)
  * service with the libraries in its own runtime considers one and says
  * why it does not pay.
  */
+/*
+ * A mix of light and heavy classes splits by class: the workers take only
+ * the heavy requests (3 % of them), less what the front spends taking one
+ * in (a light request's CPU); the front runs the light ones whole.
+ */
+static void test_advice_tiers_heavy_class_to_workers(void **state)
+{
+	struct world *w = *state;
+
+	run(w, "version: 1\n"
+	       "workload: {kind: mixed, peak_concurrency: 5000, requests_per_second: 1500,\n"
+	       "  io_wait_fraction: 0.6, latency_p99_ms: 2000,\n"
+	       "  mix: [{share: 0.97, cpu_ms: 1.5, name: api},\n"
+	       "        {share: 0.03, cpu_ms: 250, name: extraction}],\n"
+	       "  traits: [rest-api, ml-inference, batch]}\n"
+	       "team: {size: 5, skills: {javascript: 2, python: 5, go: 1, java: 0,\n"
+	       "  csharp: 0, rust: 0}}\n"
+	       "scaling: {strategy: machines, instances: 4, deployment: kubernetes}\n"
+	       "constraints: {memory_mb_per_instance: 4096, ecosystem: [web, ml, data-science]}\n"
+	       "priorities: {performance: 3, velocity: 4, team_fit: 5, ecosystem: 4,\n"
+	       "  operations: 3}\n");
+	check_tiers(w);
+	check_tiers_json(w);
+	assert_int_equal(w->a.ntiers, 2);
+	assert_true(w->a.heavy_split);
+	assert_float_equal(w->a.tiers[0].rps, 1500, 1e-9);
+	assert_float_equal(w->a.tiers[0].cpu_ms, 1.5, 1e-9);
+	assert_float_equal(w->a.tiers[1].rps, 45, 1e-9);
+	assert_float_equal(w->a.tiers[1].cpu_ms, 248.5, 1e-9);
+	assert_non_null(strstr(w->a.tiers[1].why, "heavy requests (extraction, 3% of"));
+	assert_non_null(strstr(w->a.tiers[0].why, "light requests (api) whole"));
+}
+
 static void test_advice_tiers_one_tier(void **state)
 {
 	struct world *w = *state;
@@ -1031,6 +1065,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_hard_need, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_runtime, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_advice_tiers_heavy_class_to_workers, setup_real,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_tier, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_noisy_figure_not_used, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_implausible_figure_falls_back, setup_real, teardown),

@@ -274,6 +274,37 @@ static void test_per_core_processes_shape(void **state)
 	assert_true(r.memory_mb <= 512);
 }
 
+/*
+ * Workers fed by a queue share it: an instance's processes are one M/G/c
+ * station, not c stations that each hold their own line.  At the same
+ * load the shared queue waits less, so a latency-bound fleet needs no
+ * more cores; a utilisation-bound one needs the same.
+ */
+static void test_shared_queue_waits_less(void **state)
+{
+	struct cap_load l = load_of(150, 80);
+	struct cap_model own = model_of(CAP_PER_CORE_PROCESSES, 1.9), shared = own;
+	struct cap_runtime rt = plain_rt;
+	struct cap_result a, b;
+
+	shared.shared_queue = true;
+	l.budget_p99_ms = 400;
+	size_ok(&l, &rt, &own, &a);
+	size_ok(&l, &rt, &shared, &b);
+	assert_true(a.feasible && b.feasible);
+	assert_true(b.cores_needed < a.cores_needed);
+	assert_true(a.bound == CAP_BOUND_LATENCY);
+	assert_true(b.p99_ms <= l.budget_p99_ms);
+
+	/* A budget that does not bind: both sized by utilisation alike. */
+	l.budget_p99_ms = 0;
+	size_ok(&l, &rt, &own, &a);
+	size_ok(&l, &rt, &shared, &b);
+	assert_near(b.cores_needed, a.cores_needed, 0);
+	assert_true(b.queue_p99_ms <= a.queue_p99_ms);
+	(void)state;
+}
+
 static void test_gil_never_exceeds_1_2(void **state)
 {
 	struct cap_load l = load_of(1000, 10);
@@ -680,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_head_of_line_blocking),
 		cmocka_unit_test(test_event_loop_counts_one_core_per_process),
 		cmocka_unit_test(test_per_core_processes_shape),
+		cmocka_unit_test(test_shared_queue_waits_less),
 		cmocka_unit_test(test_gil_never_exceeds_1_2),
 		cmocka_unit_test(test_offload_share_zero_is_event_loop),
 		cmocka_unit_test(test_offload_share_one_approaches_pool),
