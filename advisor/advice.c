@@ -878,8 +878,9 @@ static long gate(struct advice *a)
 				 "cannot meet the target at any size");
 		else if (!k->eligible)
 			snprintf(k->gate_reason, sizeof k->gate_reason,
-				 "needs %.3g cores, %.1fx the %.3g of %s/%s", k->cores_needed,
-				 k->cores_ratio, b->cap.cores_needed, b->rt->id, b->model->id);
+				 "needs %s cores, %.1fx the %s of %s/%s", cap_num(k->cores_needed).s,
+				 k->cores_ratio, cap_num(b->cap.cores_needed).s, b->rt->id,
+				 b->model->id);
 	}
 	free(items);
 	return best;
@@ -2047,18 +2048,21 @@ static int tiers(struct advice *a, struct diags *d)
 				buf_addf(&b, "%s%s", k++ ? ", " : "", t->id);
 		}
 		buf_addf(&b, "): jobs are queued work, so they run on workers of their own and "
-			 "the front keeps answering; the two tiers need %.3g cores against %.3g "
-			 "for one service.", sum, w->cap.cores_needed);
+			 "the front keeps answering; the two tiers need %s cores against %s "
+			 "for one service.", cap_num(sum).s, cap_num(w->cap.cores_needed).s);
 	} else if (one->cap.cores_needed > pays * sum) {
-		buf_addf(&b, "The split saves cores: the two tiers need %.3g against %.3g for "
-			 "one service of %s.", sum, one->cap.cores_needed, one->label);
+		buf_addf(&b, "The split saves cores: the two tiers need %s against %s for "
+			 "one service of %s.", cap_num(sum).s, cap_num(one->cap.cores_needed).s,
+			 one->label);
 	} else {
 		a->tiers_why = xasprintf("A split into a front tier of %s and a worker tier of %s "
-					 "does not pay: they would need %.3g cores (%.3g in front, "
-					 "%.3g for the workers), one service of %s needs %.3g (not "
+					 "does not pay: they would need %s cores (%s in front, "
+					 "%s for the workers), one service of %s needs %s (not "
 					 "more than %.1fx as many%s)%s%s%s; so one service.",
-					 front.label, workers.label, sum, front.cap.cores_needed,
-					 workers.cap.cores_needed, one->label, one->cap.cores_needed,
+					 front.label, workers.label, cap_num(sum).s,
+					 cap_num(front.cap.cores_needed).s,
+					 cap_num(workers.cap.cores_needed).s, one->label,
+					 cap_num(one->cap.cores_needed).s,
 					 pays, front.rt == workers.rt ? "" : ", what a second runtime "
 					 "must save", nhard ? ", and " : "",
 					 nhard ? w->rt->name : "",

@@ -377,6 +377,19 @@ static void evaluate(const struct setup *su, double n, bool idle, struct eval *e
 	}
 }
 
+struct cap_numstr cap_num(double x)
+{
+	struct cap_numstr n;
+
+	if (!isfinite(x))
+		snprintf(n.s, sizeof n.s, "unbounded");
+	else if (fabs(x) >= 1000)
+		snprintf(n.s, sizeof n.s, "%.0f", x);
+	else
+		snprintf(n.s, sizeof n.s, "%.3g", x);
+	return n;
+}
+
 void cap_fmt_ms(char *buf, size_t len, double ms)
 {
 	if (ms >= 100 || ms == 0)
@@ -771,10 +784,10 @@ long cap_gate(struct cap_gate_item *items, size_t n, double ratio)
 			     ? ceil(b / it->instance_cores - 1e-9) * it->instance_cores : b;
 		if (c > ratio * bs && c - bs > it->instance_cores) {
 			snprintf(it->reason, sizeof it->reason,
-				 "needs %.3g cores, %.1fx the %.3g core%s the leanest feasible "
+				 "needs %s cores, %.1fx the %s core%s the leanest feasible "
 				 "option needs in %g-core instances, a difference of more than "
-				 "one instance", c, bs > 0 ? c / bs : 0, bs, bs == 1 ? "" : "s",
-				 it->instance_cores);
+				 "one instance", cap_num(c).s, bs > 0 ? c / bs : 0, cap_num(bs).s,
+				 bs == 1 ? "" : "s", it->instance_cores);
 			continue;
 		}
 		it->allowed = true;

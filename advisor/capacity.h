@@ -193,6 +193,16 @@ struct cap_gate_item {
  */
 long cap_gate(struct cap_gate_item *items, size_t n, double ratio);
 
+/*
+ * A count for a sentence, three significant digits but never an exponent:
+ * "1408", "25.6", "7.16".  Returned by value so that several fit in one
+ * printf: cap_num(x).s lives to the end of the full expression.
+ */
+struct cap_numstr {
+	char s[32];
+};
+struct cap_numstr cap_num(double x);
+
 /* A time in ms for a sentence: "1822 ms", "16.9 ms", "0.42 ms". */
 void cap_fmt_ms(char *buf, size_t len, double ms);
 

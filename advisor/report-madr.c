@@ -330,7 +330,10 @@ static void outcome_sentence(struct buf *t, const struct advice *a, struct md_po
 		 "criteria with ", md_esc(mp, w->label), a->ncands);
 	md_num(t, w->total);
 	buf_adds(t, " of 10");
-	if (a->ncands > 1) {
+	if (a->ncands > 1 && w->total - a->cands[1].total < 0.005) {
+		buf_addf(t, ", tied with %s and first on the evidence past the top of a "
+			 "criterion's scale", md_esc(mp, a->cands[1].label));
+	} else if (a->ncands > 1) {
 		buf_adds(t, ", ");
 		md_num(t, w->total - a->cands[1].total);
 		buf_addf(t, " ahead of %s", md_esc(mp, a->cands[1].label));

@@ -92,7 +92,13 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	}
 	md_num(&t, a->confidence);
 	buf_adds(&t, ")");
-	if (a->ncands > 1) {
+	if (a->ncands > 1 && w->total - a->cands[1].total < 0.005) {
+		/* Tied to two decimals: the evidence past 10 broke the tie (cand_cmp). */
+		buf_addf(&t, ": it ties with %s at ", md_esc(&mp, a->cands[1].label));
+		md_num(&t, w->total);
+		buf_adds(&t, " of 10 on the weighted criteria and ranks first on the evidence "
+			 "that scores past the top of a criterion's scale");
+	} else if (a->ncands > 1) {
 		buf_addf(&t, ": it leads %s by ", md_esc(&mp, a->cands[1].label));
 		md_num(&t, w->total - a->cands[1].total);
 		buf_adds(&t, " points out of 10 on the weighted criteria");
@@ -153,13 +159,19 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 				buf_adds(&t, " cores against ");
 				md_num(&t, w->cap.cores_needed);
 			}
-			buf_adds(&t, ", so the switch buys ");
-			md_num(&t, w->total - tb->total);
+			if (!tb->cap.eligible) {
+				buf_addf(&t, ": no design in %s may be recommended here, so the "
+					 "switch is needed", a->dv.best_language);
+			} else {
+				buf_adds(&t, ", so the switch buys ");
+				md_num(&t, w->total - tb->total);
+				buf_adds(&t, " points");
+			}
 			if (w->skill >= 3)
-				buf_adds(&t, " points; the team already knows the language.");
+				buf_adds(&t, "; the team already knows the language.");
 			else
-				buf_adds(&t, " points and costs the ramp-up of learning a new language "
-					 "and its tooling.");
+				buf_adds(&t, " and costs the ramp-up of learning a new language and its "
+					 "tooling.");
 		}
 	}
 	md_wrap(b, "", "", buf_str(&t));

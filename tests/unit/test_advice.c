@@ -646,20 +646,31 @@ static void test_advice_tiers_hard_need(void **state)
  * A Python team with an upload API and NLP jobs: two tiers in one runtime,
  * which the first hybrid logic (a split only across runtimes) never gave.
  */
+/* The invoice-capture service of these tests, with a CPU line of the caller's. */
+static void run_gateway(struct world *w, const char *cpu)
+{
+	char *text = xasprintf("version: 1\n"
+			       "workload: {kind: mixed, peak_concurrency: 5000, "
+			       "requests_per_second: 1500,\n"
+			       "  %s io_wait_fraction: 0.6, latency_p99_ms: 2000,\n"
+			       "  traits: [rest-api, ml-inference, batch]}\n"
+			       "team: {size: 5, skills: {javascript: 2, python: 5, go: 1, java: 0,\n"
+			       "  csharp: 0, rust: 0}}\n"
+			       "scaling: {strategy: machines, instances: 4, deployment: kubernetes}\n"
+			       "constraints: {memory_mb_per_instance: 4096, "
+			       "ecosystem: [web, ml, data-science]}\n"
+			       "priorities: {performance: 3, velocity: 4, team_fit: 5, ecosystem: 4,\n"
+			       "  operations: 3}\n", cpu);
+
+	run(w, text);
+	free(text);
+}
+
 static void test_advice_tiers_one_runtime(void **state)
 {
 	struct world *w = *state;
 
-	run(w, "version: 1\n"
-	       "workload: {kind: mixed, peak_concurrency: 5000, requests_per_second: 1500,\n"
-	       "  cpu_ms_per_request: 9, io_wait_fraction: 0.6, latency_p99_ms: 2000,\n"
-	       "  traits: [rest-api, ml-inference, batch]}\n"
-	       "team: {size: 5, skills: {javascript: 2, python: 5, go: 1, java: 0,\n"
-	       "  csharp: 0, rust: 0}}\n"
-	       "scaling: {strategy: machines, instances: 4, deployment: kubernetes}\n"
-	       "constraints: {memory_mb_per_instance: 4096, ecosystem: [web, ml, data-science]}\n"
-	       "priorities: {performance: 3, velocity: 4, team_fit: 5, ecosystem: 4,\n"
-	       "  operations: 3}\n");
+	run_gateway(w, "cpu_ms_per_request: 9,");
 	check_tiers(w);
 	check_tiers_json(w);
 	assert_int_equal(w->a.ntiers, 2);
@@ -667,11 +678,6 @@ static void test_advice_tiers_one_runtime(void **state)
 	assert_string_equal(w->a.tiers[1].rt->id, "python");
 }
 
-/*
- * One tier: an I/O-only API never considers a split; a small Python ML
- * service with the libraries in its own runtime considers one and says
- * why it does not pay.
- */
 /*
  * A mix of light and heavy classes splits by class: the workers take only
  * the heavy requests (3 % of them), less what the front spends taking one
@@ -681,18 +687,8 @@ static void test_advice_tiers_heavy_class_to_workers(void **state)
 {
 	struct world *w = *state;
 
-	run(w, "version: 1\n"
-	       "workload: {kind: mixed, peak_concurrency: 5000, requests_per_second: 1500,\n"
-	       "  io_wait_fraction: 0.6, latency_p99_ms: 2000,\n"
-	       "  mix: [{share: 0.97, cpu_ms: 1.5, name: api},\n"
-	       "        {share: 0.03, cpu_ms: 250, name: extraction}],\n"
-	       "  traits: [rest-api, ml-inference, batch]}\n"
-	       "team: {size: 5, skills: {javascript: 2, python: 5, go: 1, java: 0,\n"
-	       "  csharp: 0, rust: 0}}\n"
-	       "scaling: {strategy: machines, instances: 4, deployment: kubernetes}\n"
-	       "constraints: {memory_mb_per_instance: 4096, ecosystem: [web, ml, data-science]}\n"
-	       "priorities: {performance: 3, velocity: 4, team_fit: 5, ecosystem: 4,\n"
-	       "  operations: 3}\n");
+	run_gateway(w, "mix: [{share: 0.97, cpu_ms: 1.5, name: api},\n"
+		       "        {share: 0.03, cpu_ms: 250, name: extraction}],\n ");
 	check_tiers(w);
 	check_tiers_json(w);
 	assert_int_equal(w->a.ntiers, 2);
@@ -705,6 +701,11 @@ static void test_advice_tiers_heavy_class_to_workers(void **state)
 	assert_non_null(strstr(w->a.tiers[0].why, "light requests (api) whole"));
 }
 
+/*
+ * One tier: an I/O-only API never considers a split; a small Python ML
+ * service with the libraries in its own runtime considers one and says
+ * why it does not pay.
+ */
 static void test_advice_tiers_one_tier(void **state)
 {
 	struct world *w = *state;

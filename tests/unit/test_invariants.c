@@ -180,7 +180,7 @@ static char *cap_cell(const char *md, const char *id, int col)
 	return v;
 }
 
-static double cap_num(const char *md, const char *id, int col, const char *name)
+static double table_num(const char *md, const char *id, int col, const char *name)
 {
 	char *v = cap_cell(md, id, col);
 	double x;
@@ -416,8 +416,8 @@ static void rationale_cores(void *ctx, char **g, size_t ng)
 	char *id = xasprintf("%s/%s", g[1], g[2]);
 
 	(void)ng;
-	if (!same_num(strtod(g[3], NULL), cap_num(c->n->md, id, CAP_CORES, c->n->name)) ||
-	    !same_num(strtod(g[4], NULL), cap_num(c->n->md, id, CAP_INST, c->n->name)))
+	if (!same_num(strtod(g[3], NULL), table_num(c->n->md, id, CAP_CORES, c->n->name)) ||
+	    !same_num(strtod(g[4], NULL), table_num(c->n->md, id, CAP_INST, c->n->name)))
 		fail_msg("%s: '%s' disagrees with the capacity table", c->n->name, g[0]);
 	free(id);
 }
@@ -428,8 +428,8 @@ static void limit_cpu(void *ctx, char **g, size_t ng)
 	struct num_ctx *c = ctx;
 
 	(void)ng;
-	if (!same_num(strtod(g[2], NULL), cap_num(c->n->md, g[1], CAP_CPU, c->n->name)) ||
-	    !same_num(strtod(g[3], NULL), cap_num(c->n->md, g[1], CAP_INST, c->n->name)))
+	if (!same_num(strtod(g[2], NULL), table_num(c->n->md, g[1], CAP_CPU, c->n->name)) ||
+	    !same_num(strtod(g[3], NULL), table_num(c->n->md, g[1], CAP_INST, c->n->name)))
 		fail_msg("%s: '%s' disagrees with the capacity table", c->n->name, g[0]);
 }
 
@@ -439,8 +439,8 @@ static void limit_latency(void *ctx, char **g, size_t ng)
 	struct num_ctx *c = ctx;
 
 	(void)ng;
-	if (!same_num(strtod(g[2], NULL), cap_num(c->n->md, g[1], CAP_P99, c->n->name)) ||
-	    !same_num(strtod(g[3], NULL), cap_num(c->n->md, g[1], CAP_INST, c->n->name)))
+	if (!same_num(strtod(g[2], NULL), table_num(c->n->md, g[1], CAP_P99, c->n->name)) ||
+	    !same_num(strtod(g[3], NULL), table_num(c->n->md, g[1], CAP_INST, c->n->name)))
 		fail_msg("%s: '%s' disagrees with the capacity table", c->n->name, g[0]);
 }
 
@@ -450,7 +450,7 @@ static void named_cores(void *ctx, char **g, size_t ng)
 	struct num_ctx *c = ctx;
 
 	(void)ng;
-	if (!same_num(strtod(g[2], NULL), cap_num(c->n->md, g[1], CAP_CORES, c->n->name)))
+	if (!same_num(strtod(g[2], NULL), table_num(c->n->md, g[1], CAP_CORES, c->n->name)))
 		fail_msg("%s: '%s' disagrees with the capacity table", c->n->name, g[0]);
 }
 
@@ -489,9 +489,9 @@ static void check_numbers(const struct note *n)
 
 		if (regexec(&rx, n->rec, 6, m, 0) != 0)
 			fail_msg("%s: the Recommendation does not state the winner's size", n->name);
-		if (!same_num(strtod(n->rec + m[1].rm_so, NULL), cap_num(n->md, id, CAP_CORES, n->name)) ||
-		    !same_num(strtod(n->rec + m[2].rm_so, NULL), cap_num(n->md, id, CAP_CPU, n->name)) ||
-		    !same_num(strtod(n->rec + m[3].rm_so, NULL), cap_num(n->md, id, CAP_P99, n->name)) ||
+		if (!same_num(strtod(n->rec + m[1].rm_so, NULL), table_num(n->md, id, CAP_CORES, n->name)) ||
+		    !same_num(strtod(n->rec + m[2].rm_so, NULL), table_num(n->md, id, CAP_CPU, n->name)) ||
+		    !same_num(strtod(n->rec + m[3].rm_so, NULL), table_num(n->md, id, CAP_P99, n->name)) ||
 		    (n->rec[m[4].rm_so] == 'f') != (fits && strcmp(fits, "yes") == 0))
 			fail_msg("%s: the Recommendation's '%.*s' disagrees with the capacity table",
 				 n->name, (int)(m[0].rm_eo - m[0].rm_so), n->rec + m[0].rm_so);
@@ -504,11 +504,11 @@ static void check_numbers(const struct note *n)
 				 "cores; this one needs ([0-9.]+) times", REG_EXTENDED), 0);
 	if (regexec(&rx, n->rec, 6, m, 0) == 0) {
 		char *lean = xasprintf("%.*s", (int)(m[1].rm_eo - m[1].rm_so), n->rec + m[1].rm_so);
-		double lc = cap_num(n->md, lean, CAP_CORES, n->name);
+		double lc = table_num(n->md, lean, CAP_CORES, n->name);
 
 		if (!same_num(strtod(n->rec + m[2].rm_so, NULL), lc) ||
 		    !same_num(strtod(n->rec + m[3].rm_so, NULL),
-			      cap_num(n->md, id, CAP_CORES, n->name) / lc))
+			      table_num(n->md, id, CAP_CORES, n->name) / lc))
 			fail_msg("%s: the leanest option's figures disagree with the table", n->name);
 		for (size_t i = 0; i < a->ncands; i++)
 			if (a->cands[i].cap.feasible && a->cands[i].cap.cores_needed < lc * 0.995)
@@ -562,7 +562,7 @@ static void check_numbers(const struct note *n)
 	if (strstr(n->all, "but the estimate needs ")) {
 		double x = strtod(strstr(n->all, "but the estimate needs ") + 23, NULL);
 
-		if (!same_num(x, cap_num(n->md, id, CAP_CORES, n->name)))
+		if (!same_num(x, table_num(n->md, id, CAP_CORES, n->name)))
 			fail_msg("%s: the capacity risk's %g cores are not the table's", n->name, x);
 	}
 	/* The gate in the chart's words: 3 times the leanest, which is the table's. */
@@ -575,7 +575,7 @@ static void check_numbers(const struct note *n)
 			fail_msg("%s: the decision chart's gate is not described", n->name);
 		lean = xasprintf("%.*s", (int)(m[2].rm_eo - m[2].rm_so), n->all + m[2].rm_so);
 		if (!same_num(strtod(n->all + m[3].rm_so, NULL),
-			      cap_num(n->md, lean, CAP_CORES, n->name)) ||
+			      table_num(n->md, lean, CAP_CORES, n->name)) ||
 		    !same_num(strtod(n->all + m[4].rm_so, NULL),
 			      strtod(n->all + m[1].rm_so, NULL) * strtod(n->all + m[3].rm_so, NULL)))
 			fail_msg("%s: the gate's figures disagree with the table", n->name);
@@ -593,7 +593,7 @@ static void cost_words(void *ctx, char **g, size_t ng)
 	double cores = strtod(g[3], NULL);
 
 	(void)ng;
-	if (!same_num(cores, cap_num(c->n->md, g[1], CAP_CORES, c->n->name)) ||
+	if (!same_num(cores, table_num(c->n->md, g[1], CAP_CORES, c->n->name)) ||
 	    !same_num(strtod(g[2], NULL), cores * c->n->a->p->cost_per_core_month))
 		fail_msg("%s: '%s' disagrees with the table and the price", c->n->name, g[0]);
 }
