@@ -29,6 +29,7 @@ void advice_init(struct advice *a)
 	memset(a, 0, sizeof *a);
 	a->team_best = -1;
 	a->leanest = -1;
+	a->winner_lacks = -1;
 }
 
 static void cands_free(struct candidate *v, size_t n)
@@ -1991,6 +1992,7 @@ static int tiers(struct advice *a, struct diags *d)
 	a->tiers[0].io_ms = a->dv.io_ms_per_request;
 	a->tiers[0].cap = w->cap;
 	a->tiers[0].why = xstrdup("the whole workload: the ranking's winner");
+	a->winner_lacks = lacked;
 	a->split_considered = p->kind == KIND_MIXED || (io && cpu) || lacked >= 0;
 	if (!a->split_considered) {
 		free(hard);

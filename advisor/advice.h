@@ -421,6 +421,12 @@ struct advice {
 	 * instance share it (capacity.h, shared_queue).
 	 */
 	bool queue_fed;
+	/*
+	 * The hard need the ranking's winner lacks (an index into the
+	 * vocabulary's needs), or -1: the reason a two-tier answer splits,
+	 * and why the winner's one-service figures are hypothetical.
+	 */
+	long winner_lacks;
 	bool heavy_split;
 	double heavy_share;		/* share of requests in the heavy classes */
 	char *tiers_why;

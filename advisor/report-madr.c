@@ -318,6 +318,16 @@ static void outcome_sentence(struct buf *t, const struct advice *a, struct md_po
 		outcome_tiers(t, a, mp);
 		buf_addf(t, "As one service, \"%s\" ranks first of %zu on the weighted criteria "
 			 "with ", md_esc(mp, w->label), a->ncands);
+		if (a->winner_lacks >= 0) {
+			md_num(t, w->total);
+			buf_addf(t, " of 10, though it lacks the %s libraries the work needs. ",
+				 a->kb->vocab.needs[a->winner_lacks].id);
+			buf_addf(t, "Confidence is %s (", a->confidence >= 0.8 ? "high"
+				 : a->confidence >= 0.6 ? "moderate" : "low");
+			md_num(t, a->confidence);
+			buf_adds(t, ").");
+			return;
+		}
 		md_num(t, w->total);
 		buf_addf(t, " of 10. Confidence is %s (",
 			 a->confidence >= 0.8 ? "high" : a->confidence >= 0.6 ? "moderate" : "low");

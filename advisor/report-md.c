@@ -77,12 +77,20 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		md_wrap(b, "", "", buf_str(&t));
 		buf_addc(b, '\n');
 		buf_reset(&t);
-		buf_addf(&t, "As one service, the best candidate is **%s** (`%s/%s`), scaling "
-			 "across %s. Confidence is %s (", md_esc(&mp, w->label), w->rt->id,
-			 w->model->id,
-			 strcmp(a->scaling, "cores") == 0 ? "the cores of each machine"
-			 : strcmp(a->scaling, "machines") == 0 ? "more machines"
-			 : "cores and machines", confidence_word(a->confidence));
+		if (a->winner_lacks >= 0)
+			buf_addf(&t, "On the weighted criteria for one service, **%s** (`%s/%s`) ranks "
+				 "first, though it lacks the %s libraries the work needs; its "
+				 "figures are what it would take if it had them. Confidence is "
+				 "%s (", md_esc(&mp, w->label), w->rt->id, w->model->id,
+				 a->kb->vocab.needs[a->winner_lacks].id,
+				 confidence_word(a->confidence));
+		else
+			buf_addf(&t, "As one service, the best candidate is **%s** (`%s/%s`), "
+				 "scaling across %s. Confidence is %s (", md_esc(&mp, w->label),
+				 w->rt->id, w->model->id,
+				 strcmp(a->scaling, "cores") == 0 ? "the cores of each machine"
+				 : strcmp(a->scaling, "machines") == 0 ? "more machines"
+				 : "cores and machines", confidence_word(a->confidence));
 	} else {
 		buf_addf(&t, "Build %s on **%s** (`%s/%s`), scaling across %s. Confidence is %s (",
 		 md_esc(&mp, p->name), md_esc(&mp, w->label), w->rt->id, w->model->id,
@@ -105,7 +113,9 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	}
 	buf_adds(&t, ". ");
 	if (w->cap.feasible) {
-		buf_adds(&t, "At the target load it needs ");
+		/* With two tiers the one-service figures are what it would take. */
+		buf_adds(&t, a->ntiers > 1 ? "As one service at the target load it would need "
+					   : "At the target load it needs ");
 		md_num(&t, w->cap.cores_needed);
 		buf_addf(&t, " core%s, as %s, at %.0f%% CPU with an estimated p99 latency of ",
 			 w->cap.cores_needed == 1 ? "" : "s", md_esc(&mp, w->cap.shape),
@@ -136,7 +146,8 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 	if (a->team_best >= 0) {
 		const struct candidate *tb = &a->cands[a->team_best];
 
-		if (strcmp(tb->rt->language, w->rt->language) == 0) {
+		/* In the team's language, or in another it knows as well. */
+		if (strcmp(tb->rt->language, w->rt->language) == 0 || w->skill >= a->dv.best_skill) {
 			size_t tied = 0;
 
 			for (size_t i = 0; i < a->p->languages.n; i++)
