@@ -2057,18 +2057,23 @@ static int tiers(struct advice *a, struct diags *d)
 			 "one service of %s.", cap_num(sum).s, cap_num(one->cap.cores_needed).s,
 			 one->label);
 	} else {
+		char *alt = one == w ? xstrdup("")
+				     : xasprintf(", or %s for one service of %s, the leaner design of "
+						 "either tier", cap_num(one->cap.cores_needed).s, one->label);
+
 		a->tiers_why = xasprintf("A split into a front tier of %s and a worker tier of %s "
 					 "does not pay: they would need %s cores (%s in front, "
-					 "%s for the workers), one service of %s needs %s (not "
-					 "more than %.1fx as many%s)%s%s%s; so one service.",
-					 front.label, workers.label, cap_num(sum).s,
+					 "%s for the workers) against %s for one service of %s%s, "
+					 "and a split must save more than %.1fx%s%s%s%s; so one "
+					 "service.", front.label, workers.label, cap_num(sum).s,
 					 cap_num(front.cap.cores_needed).s,
-					 cap_num(workers.cap.cores_needed).s, one->label,
-					 cap_num(one->cap.cores_needed).s,
+					 cap_num(workers.cap.cores_needed).s,
+					 cap_num(w->cap.cores_needed).s, w->label, alt,
 					 pays, front.rt == workers.rt ? "" : ", what a second runtime "
 					 "must save", nhard ? ", and " : "",
 					 nhard ? w->rt->name : "",
 					 nhard ? " has the libraries the work needs" : "");
+		free(alt);
 		tier_release(&front);
 		tier_release(&workers);
 		free(hard);

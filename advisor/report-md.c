@@ -135,7 +135,7 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 
 			buf_addf(&t, "The leanest option, `%s/%s`, needs ", l->rt->id, l->model->id);
 			md_num(&t, l->cap.cores_needed);
-			buf_adds(&t, " cores; this one needs ");
+			buf_addf(&t, " core%s; this one needs ", l->cap.cores_needed == 1 ? "" : "s");
 			md_num(&t, w->cap.cores_ratio);
 			buf_adds(&t, " times as many. ");
 		}
