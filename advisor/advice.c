@@ -1300,10 +1300,16 @@ static int whatif_run(const struct advice *a, const struct profile *p, struct di
  * that may be recommended: a flip to an infeasible or gated design is no
  * answer.  Takes the strings of w either way.
  */
+static size_t hard_needs(const struct kb *kb, const struct profile *p, bool *need);
+static long need_below(const struct kb *kb, const struct kb_runtime *rt, const bool *need,
+		       double min);
+
 static bool keep_flip(struct advice *a, size_t *cap, struct whatif *w, enum flip_kind kind,
 		      char *input, double from, double to, double size)
 {
+	const struct kb_runtime *rt;
 	struct flip *f;
+	bool *hard;
 
 	if (w->label == NULL || same_winner(a, w->rt, w->model) || !w->eligible) {
 		whatif_release(w);
@@ -1319,6 +1325,12 @@ static bool keep_flip(struct advice *a, size_t *cap, struct whatif *w, enum flip
 	f->winner = w->label;
 	f->winner_runtime = w->rt;
 	f->winner_model = w->model;
+	f->lacks = -1;
+	rt = kb_runtime(a->kb, w->rt);
+	hard = xcalloc(a->kb->vocab.nneeds + 1, sizeof *hard);
+	if (rt && hard_needs(a->kb, a->p, hard))
+		f->lacks = need_below(a->kb, rt, hard, ADVICE_TIER_LACKS_BELOW);
+	free(hard);
 	memset(w, 0, sizeof *w);
 	return true;
 }
@@ -2657,12 +2669,18 @@ static double figure_confidence(struct advice *a, double c)
 		buf_addf(&t, "%s", nflip++ ? "; " : "");
 		nprobe += f->kind == FLIP_PROBE;
 		if (f->kind == FLIP_PROBE)
-			buf_addf(&t, "%s at its measured %s %s (median %s) would make %s win", f->input,
+			buf_addf(&t, "%s at its measured %s %s (median %s) would make %s ", f->input,
 				 f->to < f->from ? "min" : "max", to, from, f->winner);
 		else
 			buf_addf(&t, "the %s CPU factor at the %s end of its range, %s (against %s), "
-				 "would make %s win", f->input + strlen("cpu_factor."),
+				 "would make %s ", f->input + strlen("cpu_factor."),
 				 f->to < f->from ? "low" : "high", to, from, f->winner);
+		/* A winner without a hard need's libraries would front two tiers. */
+		if (f->lacks >= 0)
+			buf_addf(&t, "rank first (it lacks the %s libraries: two tiers)",
+				 a->kb->vocab.needs[f->lacks].id);
+		else
+			buf_adds(&t, "win");
 	}
 	if (nflip) {
 		c = fmin(c * 0.8, 0.6);

@@ -286,6 +286,12 @@ struct flip {
 	char *winner;		/* label of the new winner */
 	char *winner_runtime;
 	char *winner_model;
+	/*
+	 * A hard need the new winner's runtime lacks (vocabulary index), or
+	 * -1: it would rank first as one service, but the work would split
+	 * into tiers (docs/method.md, "Tiers").
+	 */
+	long lacks;
 };
 
 /*

@@ -393,10 +393,11 @@ json_t *report_json(const struct advice *a, const struct report_meta *m)
 	for (size_t i = 0; i < a->nflips; i++) {
 		const struct flip *f = &a->flips[i];
 
-		json_array_append_new(sens, json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s}", "input",
-			f->input, "from", num(f->from, 3), "to", num(f->to, 3), "winner_runtime",
-			f->winner_runtime, "winner_model", f->winner_model, "winner", f->winner,
-			"kind", flip_kind_names[f->kind]));
+		json_array_append_new(sens, json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o}",
+			"input", f->input, "from", num(f->from, 3), "to", num(f->to, 3),
+			"winner_runtime", f->winner_runtime, "winner_model", f->winner_model,
+			"winner", f->winner, "kind", flip_kind_names[f->kind], "winner_lacks",
+			f->lacks >= 0 ? json_string(a->kb->vocab.needs[f->lacks].id) : json_null()));
 	}
 	json_object_set_new(root, "sensitivity", sens);
 	json_object_set_new(root, "probe_checks", probe_checks_json(a));

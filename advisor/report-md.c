@@ -1298,7 +1298,12 @@ static void section_sensitivity(struct buf *b, const struct advice *a)
 		}
 		buf_adds(&t, ": **");
 		md_text(&t, f->winner);
-		buf_addf(&t, "** (`%s/%s`) would win.", f->winner_runtime, f->winner_model);
+		if (f->lacks >= 0)
+			buf_addf(&t, "** (`%s/%s`) would rank first as one service; it lacks the %s "
+				 "libraries, so the work would run in two tiers.", f->winner_runtime,
+				 f->winner_model, a->kb->vocab.needs[f->lacks].id);
+		else
+			buf_addf(&t, "** (`%s/%s`) would win.", f->winner_runtime, f->winner_model);
 		md_wrap(b, "- ", "  ", buf_str(&t));
 		/* The runtime whose factor moved is neither the winner's nor the new one's. */
 		third |= f->kind == FLIP_CPU_FACTOR &&

@@ -227,6 +227,39 @@ static void test_advice_rules_read_runtime_cpu(void **state)
 			      find(&w->a, "python", "process-pool")));
 }
 
+/*
+ * A change that hands the ranking to a runtime without the ML libraries
+ * (the example ML service, JavaScript 3 of 5 and Python 3 of 5) is marked:
+ * that runtime would rank first as one service, but the work would split.
+ */
+static void test_advice_flip_marks_lacking_winner(void **state)
+{
+	struct world *w = *state;
+	size_t marked = 0;
+
+	run(w, "version: 1\n"
+	       "workload: {kind: mixed, peak_concurrency: 300, requests_per_second: 200,\n"
+	       "  cpu_ms_per_request: 15, io_wait_fraction: 0.4, latency_p99_ms: 300,\n"
+	       "  traits: [rest-api, ml-inference]}\n"
+	       "team: {size: 5, skills: {javascript: 3, python: 3, go: 1, java: 1, csharp: 0,\n"
+	       "  rust: 0}, can_hire: [go]}\n"
+	       "scaling: {strategy: machines, instances: 2, deployment: kubernetes}\n"
+	       "constraints: {memory_mb_per_instance: 1024, ecosystem: [web]}\n");
+	for (size_t i = 0; i < w->a.nflips; i++) {
+		const struct flip *f = &w->a.flips[i];
+		const struct kb_runtime *rt = kb_runtime(&w->kb, f->winner_runtime);
+		long ml = -1;
+
+		for (size_t n = 0; n < w->kb.vocab.nneeds; n++)
+			if (strcmp(w->kb.vocab.needs[n].id, "ml") == 0)
+				ml = (long)n;
+		assert_true(ml >= 0 && rt != NULL);
+		assert_int_equal(f->lacks, rt->ecosystem[ml] < ADVICE_TIER_LACKS_BELOW ? ml : -1);
+		marked += f->lacks >= 0;
+	}
+	assert_true(marked > 0);
+}
+
 static void test_advice_latency_bound(void **state)
 {
 	struct world *w = *state;
@@ -1063,6 +1096,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advice_infeasible_never_wins, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_gate_excludes_35x, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_rules_read_runtime_cpu, setup_real,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_advice_flip_marks_lacking_winner, setup_real,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_hard_need, setup_real, teardown),
 		cmocka_unit_test_setup_teardown(test_advice_tiers_one_runtime, setup_real, teardown),
