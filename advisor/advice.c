@@ -2069,9 +2069,10 @@ static int tiers(struct advice *a, struct diags *d)
 			 "one service of %s.", cap_num(sum).s, cap_num(one->cap.cores_needed).s,
 			 one->label);
 	} else {
-		char *alt = one == w ? xstrdup("")
-				     : xasprintf(", or %s for one service of %s, the leaner design of "
-						 "either tier", cap_num(one->cap.cores_needed).s, one->label);
+		char *alt = one == w ? xstrdup("") : xasprintf(", or %s for one service of %s, "
+							       "the leaner design of either tier",
+							       cap_num(one->cap.cores_needed).s,
+							       one->label);
 
 		a->tiers_why = xasprintf("A split into a front tier of %s and a worker tier of %s "
 					 "does not pay: they would need %s cores (%s in front, "
