@@ -1023,6 +1023,7 @@ static void build_candidates(struct advice *a)
 			c->model = kb_model(a->kb, rt->models[j].model);
 			c->label = xasprintf("%s: %s", rt->name, rt->models[j].name);
 			c->skill = fmax(0, profile_skill(a->p, rt->language));
+			c->lacks = -1;
 		}
 	}
 }
@@ -2130,6 +2131,18 @@ static void render_rationales(struct advice *a)
 	}
 }
 
+/* Each candidate's lacked hard need (struct candidate), for the notes. */
+static void mark_lacking(struct advice *a)
+{
+	bool *hard = xcalloc(a->kb->vocab.nneeds + 1, sizeof *hard);
+	bool any = hard_needs(a->kb, a->p, hard) > 0;
+
+	for (size_t i = 0; i < a->ncands; i++)
+		a->cands[i].lacks = any ? need_below(a->kb, a->cands[i].rt, hard,
+						     ADVICE_TIER_LACKS_BELOW) : -1;
+	free(hard);
+}
+
 /* See struct fired_rule: did the rule fire for the winner and move its scores? */
 static bool touches_winner(const struct advice *a, const struct fired_rule *f)
 {
@@ -2816,6 +2829,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	a->probes = probe_origin(ps);
 	charts(a);
 	decision_chart(a);
+	mark_lacking(a);
 	if (tiers(a, d) < 0)
 		return -1;
 	/* After the tiers: a two-tier answer's capacity and blocking are the tiers'. */

@@ -116,6 +116,7 @@ struct candidate {
 	/* Ranking class: 0 eligible, 1 feasible but gated, 2 infeasible. */
 	int gate_class;
 	double shortfall;	/* infeasible: how far past the budget or limit (>= 1) */
+	long lacks;		/* a hard need its runtime lacks (vocabulary index), or -1 */
 };
 
 /*

@@ -213,6 +213,9 @@ static void section_recommendation(struct buf *b, const struct advice *a)
 		md_num(&t, r->total);
 		buf_adds(&t, " against ");
 		md_num(&t, w->total);
+		if (r->lacks >= 0 && a->ntiers == 1)
+			buf_addf(&t, "; it lacks the %s libraries the work needs, so it could only "
+				 "front two tiers", a->kb->vocab.needs[r->lacks].id);
 		buf_adds(&t, ".");
 		buf_addc(b, '\n');
 		md_wrap(b, "", "", buf_str(&t));
