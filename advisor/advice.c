@@ -1301,16 +1301,13 @@ static int whatif_run(const struct advice *a, const struct profile *p, struct di
  * that may be recommended: a flip to an infeasible or gated design is no
  * answer.  Takes the strings of w either way.
  */
-static size_t hard_needs(const struct kb *kb, const struct profile *p, bool *need);
-static long need_below(const struct kb *kb, const struct kb_runtime *rt, const bool *need,
-		       double min);
+static long cand_index(const struct advice *a, const char *rt, const char *model);
 
 static bool keep_flip(struct advice *a, size_t *cap, struct whatif *w, enum flip_kind kind,
 		      char *input, double from, double to, double size)
 {
-	const struct kb_runtime *rt;
 	struct flip *f;
-	bool *hard;
+	long c;
 
 	if (w->label == NULL || same_winner(a, w->rt, w->model) || !w->eligible) {
 		whatif_release(w);
@@ -1326,12 +1323,9 @@ static bool keep_flip(struct advice *a, size_t *cap, struct whatif *w, enum flip
 	f->winner = w->label;
 	f->winner_runtime = w->rt;
 	f->winner_model = w->model;
-	f->lacks = -1;
-	rt = kb_runtime(a->kb, w->rt);
-	hard = xcalloc(a->kb->vocab.nneeds + 1, sizeof *hard);
-	if (rt && hard_needs(a->kb, a->p, hard))
-		f->lacks = need_below(a->kb, rt, hard, ADVICE_TIER_LACKS_BELOW);
-	free(hard);
+	/* The new winner is one of these candidates: its lacked need (mark_lacking). */
+	c = cand_index(a, w->rt, w->model);
+	f->lacks = c >= 0 ? a->cands[c].lacks : -1;
 	memset(w, 0, sizeof *w);
 	return true;
 }
@@ -1981,7 +1975,7 @@ static int tiers(struct advice *a, struct diags *d)
 	const struct candidate *w = &a->cands[0], *one;
 	bool *hard = xcalloc(a->kb->vocab.nneeds + 1, sizeof *hard);
 	size_t nhard = hard_needs(a->kb, p, hard);
-	long lacked = need_below(a->kb, w->rt, hard, ADVICE_TIER_LACKS_BELOW);
+	long lacked = w->lacks;
 	bool io = kb_traits_have(a->kb, &p->traits, TRAIT_IO);
 	bool cpu = kb_traits_have(a->kb, &p->traits, TRAIT_CPU);
 	bool jobs = io && kb_traits_have(a->kb, &p->traits, TRAIT_JOBS);
@@ -2131,7 +2125,7 @@ static void render_rationales(struct advice *a)
 	}
 }
 
-/* Each candidate's lacked hard need (struct candidate), for the notes. */
+/* Each candidate's lacked hard need (struct candidate): for the tiers, the flips and the notes. */
 static void mark_lacking(struct advice *a)
 {
 	bool *hard = xcalloc(a->kb->vocab.nneeds + 1, sizeof *hard);
@@ -2816,6 +2810,7 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	}
 	if (run_core(a, explain, true, d) < 0)
 		return -1;
+	mark_lacking(a);
 	applies_to(a);
 	render_rationales(a);
 	reasons(a);
@@ -2829,7 +2824,6 @@ int advise(struct advice *a, const struct profile *p, const struct probe_set *ps
 	a->probes = probe_origin(ps);
 	charts(a);
 	decision_chart(a);
-	mark_lacking(a);
 	if (tiers(a, d) < 0)
 		return -1;
 	/* After the tiers: a two-tier answer's capacity and blocking are the tiers'. */
